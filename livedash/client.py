@@ -1,0 +1,248 @@
+"""RecordingsClient: the async HTTP client for ``GET fw/Apps/Recorder/WebAPI/LiveRecordings``.
+
+No Textual here. One ``httpx.AsyncClient`` per session keeps one connection alive;
+Basic auth goes on every request; each failure becomes one typed ``FetchError`` whose
+message is safe to show (it never holds the password) and says what happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+import httpx
+
+from .credentials import Credentials
+from .model import Filters, LiveRecording, ParsedPoll, ProtocolError, RecordError, parse_recordings
+
+LIVE_RECORDINGS_PATH = "fw/Apps/Recorder/WebAPI/LiveRecordings"
+# A real floor of 10,000 calls is about 3 MB of JSON; anything past this is not a
+# real answer and would only eat the kiosk's memory.
+DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+
+
+class FetchError(Exception):
+    """A poll that failed as a whole. ``retry`` says whether polling should go on by itself."""
+
+    retry = True
+    kind = "error"
+
+
+class AuthError(FetchError):
+    """401: no or wrong credentials. Never retried automatically: it can lock the account."""
+
+    retry = False
+    kind = "auth"
+
+
+class ForbiddenError(FetchError):
+    """403: the user lacks Call Recording Complete Management (level 10)."""
+
+    retry = False
+    kind = "forbidden"
+
+
+class HttpStatusError(FetchError):
+    """Any other non-2xx answer (404 wrong base URL, 5xx server trouble, …)."""
+
+    kind = "http"
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+class NetworkError(FetchError):
+    """No answer: refused, unreachable, TLS failure, timeout, connection dropped."""
+
+    kind = "network"
+
+
+class BodyError(FetchError):
+    """An answer that is not the documented JSON array (HTML, truncated, wrong shape, too big)."""
+
+    kind = "protocol"
+
+
+@dataclass
+class FetchResult:
+    filters: Filters
+    records: list[LiveRecording]
+    errors: list[RecordError] = field(default_factory=list)
+    latency: float = 0.0  # seconds from sending the request to having the whole body
+    received_at: float = 0.0  # monotonic
+
+
+@dataclass
+class TlsOptions:
+    ca_bundle: str | None = None
+    insecure: bool = False
+
+    def verify(self) -> ssl.SSLContext | bool:
+        if self.insecure:
+            return False
+        if self.ca_bundle:
+            return ssl.create_default_context(cafile=self.ca_bundle)
+        return True
+
+
+def _describe_network_error(exc: httpx.TransportError) -> str:
+    # httpx messages can be empty or cryptic; name the failure in plain words.
+    if isinstance(exc, httpx.TimeoutException):
+        return "the server did not answer in time"
+    if isinstance(exc, httpx.ConnectError):
+        detail = str(exc) or "connection refused"
+        if "CERTIFICATE_VERIFY_FAILED" in detail:
+            return "the server's TLS certificate is not trusted (see --ca-bundle, --insecure)"
+        return f"cannot connect to the server ({detail})"
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
+        return "the connection dropped before the answer was complete"
+    return f"network error ({type(exc).__name__})"
+
+
+def _status_error(response: httpx.Response, url: str) -> FetchError:
+    status = response.status_code
+    if status == 401:
+        return AuthError("401 Unauthorized: the server rejected the user name or password")
+    if status == 403:
+        return ForbiddenError(
+            "403 Forbidden: this user lacks the 'Call Recording Complete Management' "
+            "privilege (level 10) needed to see live recordings"
+        )
+    if status == 404:
+        return HttpStatusError(
+            f"404 Not Found: no LiveRecordings endpoint at {url} (is --url the server root?)",
+            status,
+        )
+    reason = response.reason_phrase or "error"
+    if status >= 500:
+        return HttpStatusError(f"{status} {reason}: the server failed to answer", status)
+    return HttpStatusError(f"{status} {reason}: unexpected answer from the server", status)
+
+
+def decode_body(body: bytes, content_type: str, filters: Filters, observed_at: float,
+                server_tz: tzinfo) -> ParsedPoll:
+    """Bytes → parsed poll. CPU-bound: run it off the event loop for big answers."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        if "html" in content_type.lower() or body.lstrip()[:1] == b"<":
+            raise BodyError(
+                "the server answered with an HTML page, not JSON (a login or proxy page?)"
+            ) from None
+        if not body.strip():
+            raise BodyError("the server answered with an empty body, not JSON") from None
+        raise BodyError(f"the answer is not valid JSON ({str(exc)[:80]})") from None
+    try:
+        return parse_recordings(data, observed_at, server_tz)
+    except ProtocolError as exc:
+        raise BodyError(f"unexpected answer: {exc}") from None
+
+
+class RecordingsClient:
+    """Polls the LiveRecordings endpoint of one server.
+
+    ``base_url`` is the server root (``https://ias-host/``); the endpoint path is added here.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: Credentials,
+        *,
+        timeout: float = 10.0,
+        tls: TlsOptions | None = None,
+        server_tz: tzinfo,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        clock: Callable[[], float] = time.monotonic,
+        transport: httpx.AsyncBaseTransport | None = None,
+        offload_threshold: int = 64 * 1024,
+    ):
+        if not base_url.endswith("/"):
+            base_url += "/"
+        self.base_url = base_url
+        self.endpoint_url = base_url + LIVE_RECORDINGS_PATH
+        self.server_tz = server_tz
+        self.max_body_bytes = max_body_bytes
+        self._clock = clock
+        self._offload_threshold = offload_threshold
+        self._http = httpx.AsyncClient(
+            base_url=base_url,
+            auth=self._basic_auth(credentials),
+            timeout=httpx.Timeout(timeout),
+            verify=(tls or TlsOptions()).verify(),
+            # Vendor clients follow http→https redirects. httpx drops the Authorization
+            # header when a redirect leaves the origin, so the password never travels on.
+            follow_redirects=True,
+            # One connection kept alive: polls are sequential, never concurrent.
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+            headers={"Accept": "application/json"},
+            transport=transport,
+        )
+
+    @staticmethod
+    def _basic_auth(credentials: Credentials) -> httpx.BasicAuth:
+        return httpx.BasicAuth(credentials.username, credentials.password.reveal())
+
+    def set_credentials(self, credentials: Credentials) -> None:
+        """New credentials (the user re-entered the password after a 401)."""
+        self._http.auth = self._basic_auth(credentials)
+
+    def __repr__(self) -> str:  # never show credentials
+        return f"RecordingsClient({self.base_url!r})"
+
+    async def fetch(self, filters: Filters) -> FetchResult:
+        """One poll. Returns the records or raises a ``FetchError``."""
+        started = self._clock()
+        try:
+            async with self._http.stream(
+                "GET", LIVE_RECORDINGS_PATH, params=filters.as_query()
+            ) as response:
+                if response.status_code != 200:
+                    raise _status_error(response, self.endpoint_url)
+                body = await self._read_capped(response)
+                content_type = response.headers.get("content-type", "")
+        except httpx.TransportError as exc:
+            raise NetworkError(_describe_network_error(exc)) from None
+        except httpx.InvalidURL as exc:
+            raise NetworkError(f"invalid server URL ({exc})") from None
+        received = self._clock()
+        if len(body) > self._offload_threshold:
+            # json.loads and 10,000 record objects: keep them off the event loop.
+            parsed = await asyncio.to_thread(
+                decode_body, body, content_type, filters, received, self.server_tz
+            )
+        else:
+            parsed = decode_body(body, content_type, filters, received, self.server_tz)
+        return FetchResult(filters, parsed.records, parsed.errors, received - started, received)
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise BodyError(self._too_large_message())
+        chunks = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise BodyError(self._too_large_message())
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large_message(self) -> str:
+        mib = self.max_body_bytes / (1024 * 1024)
+        return f"the answer is larger than the {mib:g} MiB cap; it was not read"
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> RecordingsClient:
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.aclose()

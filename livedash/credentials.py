@@ -1,0 +1,79 @@
+"""Credentials that cannot leak by accident.
+
+The password lives in a ``Secret`` whose ``repr``/``str`` are masked, so it cannot end up
+in a log line, a traceback's locals, a screenshot or an error message by formatting. It
+comes from ``LIVEDASH_PASSWORD``, the system keyring (optional), or a prompt — never argv.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from dataclasses import dataclass
+
+PASSWORD_ENV = "LIVEDASH_PASSWORD"
+KEYRING_SERVICE = "livedash"
+
+
+class Secret:
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str):
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __reduce__(self):  # no pickling the plain value into a cache or a crash dump
+        raise TypeError("a Secret cannot be pickled")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: Secret
+
+
+class NoPassword(Exception):
+    pass
+
+
+def _from_keyring(username: str, host: str) -> str | None:
+    try:
+        import keyring  # optional: pip install 'livedash[keyring]'
+    except ImportError:
+        return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, f"{username}@{host}")
+    except Exception:  # a broken keyring backend must not stop the dashboard
+        return None
+
+
+def resolve_password(username: str, host: str, *, use_keyring: bool, interactive: bool) -> Secret:
+    """Environment first, then the keyring (if asked), then a prompt on a terminal."""
+    value = os.environ.get(PASSWORD_ENV)
+    if value:
+        return Secret(value)
+    if use_keyring:
+        value = _from_keyring(username, host)
+        if value:
+            return Secret(value)
+    if interactive and sys.stdin is not None and sys.stdin.isatty():
+        return Secret(getpass.getpass(f"Password for {username} at {host}: "))
+    raise NoPassword(
+        f"no password: set {PASSWORD_ENV}"
+        + (", store one in the keyring" if use_keyring else "")
+        + " or run in a terminal to be asked"
+    )

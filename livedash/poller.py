@@ -1,0 +1,147 @@
+"""Poller: one request at a time, the next armed only after the last one finished.
+
+No Textual here. The poller owns *when* to ask; the client owns *how*; whoever runs
+it receives each outcome through ``on_result``/``on_error`` callbacks (the app turns
+them into Messages). Filters are read when a request is sent and compared when it
+returns, so an answer for old filters is dropped, never delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .client import FetchError, FetchResult, RecordingsClient
+from .model import Filters
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Backoff:
+    """Capped exponential backoff with jitter, for transient failures.
+
+    The n-th consecutive failure waits ``min(cap, base * 2**(n-1))`` scaled by a random
+    factor in ``[1 - jitter, 1]``, so a kiosk fleet does not hammer a recovering server
+    in step.
+    """
+
+    base: float = 2.0
+    cap: float = 60.0
+    jitter: float = 0.25
+    rand: Callable[[], float] = random.random
+
+    def delay(self, failures: int) -> float:
+        raw = min(self.cap, self.base * 2 ** max(0, failures - 1))
+        return raw * (1.0 - self.jitter * self.rand())
+
+
+class Poller:
+    def __init__(
+        self,
+        client: RecordingsClient,
+        *,
+        interval: float,
+        on_result: Callable[[FetchResult], None],
+        on_error: Callable[[FetchError, float | None], None],
+        on_request: Callable[[Filters], None] | None = None,
+        filters: Filters | None = None,
+        backoff: Backoff | None = None,
+    ):
+        self.client = client
+        self.interval = interval
+        self.filters = filters or Filters()
+        self.backoff = backoff or Backoff(base=max(1.0, interval))
+        self._on_result = on_result
+        self._on_error = on_error
+        self._on_request = on_request
+        self._wake = asyncio.Event()
+        self.paused = False  # the user paused polling (`p`)
+        self.blocked = False  # a failure that must not be retried by itself (401)
+        self.failures = 0
+        self.in_flight = False
+        self.requests_sent = 0
+        self._requested = False  # poll_now() while paused or blocked: poll once anyway
+
+    # -- control, from the UI ---------------------------------------------------------
+
+    def set_filters(self, filters: Filters) -> None:
+        """New filters: poll at once (after the request in flight, if any, returns)."""
+        if filters != self.filters:
+            self.filters = filters
+            self.poll_now()
+
+    def poll_now(self) -> None:
+        """Poll as soon as no request is in flight, even while paused (once).
+
+        Also the way out of a 401 block: the user decided to try again.
+        """
+        self.blocked = False
+        self._requested = True
+        self._wake.set()
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        if not paused:
+            self._wake.set()
+
+    # -- the loop -----------------------------------------------------------------------
+
+    async def run(self) -> None:
+        while True:
+            if (self.paused or self.blocked) and not self._requested:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            self._requested = False
+            self._wake.clear()
+            delay = await self.poll_once()
+            if delay:
+                await self._wait(delay)
+
+    async def _wait(self, delay: float) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), delay)
+        except TimeoutError:
+            pass
+
+    async def poll_once(self) -> float | None:
+        """Send one request, deliver its outcome; returns the wait before the next one.
+
+        0 means "at once" (the filters changed while the request was out); None means
+        "wait until told" (a 401).
+        """
+        filters = self.filters
+        if self._on_request:
+            self._on_request(filters)
+        self.in_flight = True
+        self.requests_sent += 1
+        try:
+            result = await self.client.fetch(filters)
+        except FetchError as exc:
+            if filters != self.filters:
+                return 0  # an error about old filters says nothing about the new ones
+            self.failures += 1
+            if not exc.retry:
+                self.blocked = True
+                self._on_error(exc, None)
+                return None
+            delay = self.backoff.delay(self.failures)
+            self._on_error(exc, delay)
+            return delay
+        except Exception as exc:  # a bug of ours must not stop the monitor
+            log.exception("unexpected error while polling")
+            self.failures += 1
+            delay = self.backoff.delay(self.failures)
+            self._on_error(FetchError(f"internal error ({type(exc).__name__}); see the log"), delay)
+            return delay
+        finally:
+            self.in_flight = False
+        if filters != self.filters:
+            return 0  # stale: drop it and ask again with the current filters
+        self.failures = 0
+        self._on_result(result)
+        return self.interval

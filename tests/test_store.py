@@ -1,0 +1,73 @@
+from datetime import UTC
+
+from livedash.client import AuthError, FetchResult, NetworkError
+from livedash.clock import FixedClock
+from livedash.model import Filters, LiveRecording
+from livedash.status import describe_status
+from livedash.store import LiveStore, RowMark
+
+
+def rec(rec_id, duration=10.0, paused=False, name="Ann"):
+    return LiveRecording(rec_id, duration, None, "u" + rec_id, name, "Lee", "+1555", paused, 0.0)
+
+
+def poll(*records, filters=Filters()):
+    return FetchResult(filters, list(records), latency=0.012)
+
+
+def test_diff_marks_new_changed_and_fades_ended():
+    clock = FixedClock()
+    store = LiveStore(clock, highlight_seconds=3, fade_seconds=4)
+    first = store.apply(poll(rec("a"), rec("b"), rec("c")))
+    assert first.reset and store.mark("a") is RowMark.NONE  # first poll: nothing flashes
+    diff = store.apply(poll(rec("a", duration=12), rec("b", paused=True), rec("d")))
+    assert (diff.added, diff.changed, diff.removed) == (["d"], ["b"], ["c"])
+    assert store.mark("a") is RowMark.NONE  # only the duration moved
+    assert store.mark("d") is RowMark.NEW and store.mark("b") is RowMark.CHANGED
+    assert store.mark("c") is RowMark.ENDED and "c" in {r.id for r in store.visible()}
+    clock.advance(3)
+    assert store.expire_marks() is False and store.mark("d") is RowMark.NONE
+    clock.advance(1)
+    assert store.expire_marks() is True
+    assert "c" not in {r.id for r in store.visible()}
+
+
+def test_answer_for_other_filters_is_ignored_and_filter_change_clears():
+    store = LiveStore(FixedClock())
+    store.apply(poll(rec("a")))
+    assert store.set_filters(Filters(username="x"))
+    assert store.records == {} and not store.has_data
+    assert store.apply(poll(rec("a"))) is None  # an answer for the old (empty) filters
+    assert store.apply(poll(rec("b"), filters=Filters(username="x"))).reset
+
+
+def test_failure_keeps_data_and_reads_as_stale_with_age_and_next_step():
+    clock = FixedClock()
+    store = LiveStore(clock)
+    store.apply(poll(rec("a"), rec("b", paused=True)))
+    clock.advance(45)
+    store.fail(NetworkError("cannot connect to the server (connection refused)"), 8.0)
+    clock.advance(3)
+    view = describe_status(store, host="h", interval=2, polling_paused=False, display_tz=UTC)
+    assert view.level == "stale" and view.badge == "◌ STALE 48s"
+    assert view.message == (
+        "cannot connect to the server (connection refused). Showing data from 09:30:00 "
+        "(48s old). Retrying in 5s, or press r"
+    )
+    assert "2 recordings (1 paused)" in view.details and len(store.records) == 2
+
+
+def test_auth_failure_says_it_will_not_retry():
+    store = LiveStore(FixedClock())
+    store.fail(AuthError("401 Unauthorized: the server rejected the user name or password"), None)
+    view = describe_status(store, host="h", interval=2, polling_paused=False, display_tz=UTC)
+    assert view.level == "error"
+    assert "Not retried automatically" in view.message and "press L" in view.message
+
+
+def test_live_status_line():
+    store = LiveStore(FixedClock())
+    store.apply(poll(rec("a")))
+    view = describe_status(store, host="h", interval=2, polling_paused=False, display_tz=UTC)
+    assert view.badge == "● LIVE" and view.message == ""
+    assert view.details == "1 recording (0 paused) · last poll 09:30:00 · 12 ms · every 2s"
