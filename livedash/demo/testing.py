@@ -1,0 +1,72 @@
+"""Test helpers around the demo server, for any test module of the project.
+
+``demo_server_fixture`` builds a pytest fixture without a conftest::
+
+    from livedash.demo.testing import demo_server_fixture, known_floor
+
+    demo_server = demo_server_fixture(floor_factory=known_floor)
+
+    def test_something(demo_server):
+        httpx.get(demo_server.endpoint, auth=DEMO_AUTH)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+import pytest
+
+from .floor import Floor
+from .server import DEMO_PASSWORD, DEMO_USER, DemoServer
+
+DEMO_AUTH = (DEMO_USER, DEMO_PASSWORD)
+EXAMPLE_ID = "6b98303a-b295-473a-adae-19b78aca468d"
+KNOWN_NOW = datetime(2024, 3, 5, 9, 30, 0)
+
+# A small floor whose filter results are known. alice owns two lines (same numeric user
+# id), so username AND deviceName narrows to one call; bob's caller is unknown by name;
+# carol's recording is paused and her caller withheld everything.
+KNOWN_CALLS = {
+    "alice-1": dict(username="alice", device_name="SEP00000000A001", directory_number="1001",
+                    numeric_user_id="100001", first_name="Giulia", last_name="Rossi",
+                    phone_number="+390212345678", duration=75,
+                    rec_id="a1111111-0000-4000-8000-000000000001"),
+    "alice-2": dict(username="alice", device_name="SEP00000000A002", directory_number="1002",
+                    numeric_user_id="100001", first_name="Hugo", last_name="Martin",
+                    phone_number="+33112345678", duration=3605,
+                    rec_id="a1111111-0000-4000-8000-000000000002"),
+    "bob": dict(username="bob", device_name="SEP00000000B001", directory_number="2001",
+                numeric_user_id="200002", phone_number="+15550001111", duration=0,
+                rec_id="b2222222-0000-4000-8000-000000000003"),
+    "carol": dict(username="carol", device_name="SEP00000000C001", directory_number="3001",
+                  numeric_user_id="300003", duration=42, paused=True,
+                  rec_id="c3333333-0000-4000-8000-000000000004"),
+    "example": dict(username="user1", device_name="SEP123456789ABC", directory_number="123456",
+                    numeric_user_id="654321", first_name="John", last_name="Doe",
+                    phone_number="+1555123456", duration=73, rec_id=EXAMPLE_ID,
+                    started_at=datetime(2018, 7, 2, 15, 7)),
+}
+KNOWN_IDS = {name: spec["rec_id"] for name, spec in KNOWN_CALLS.items()}
+
+
+def known_floor() -> Floor:
+    """``KNOWN_CALLS`` on a static floor (no churn, no random pauses): step it freely."""
+    floor = Floor(size=0, seed=7, now=lambda: KNOWN_NOW, churn=0.0, paused_fraction=0.0)
+    for spec in KNOWN_CALLS.values():
+        floor.add_call(**spec)
+    return floor
+
+
+def demo_server_fixture(*, scope: str = "function",
+                        floor_factory: Callable[[], Floor] | None = None,
+                        **server_kwargs: object) -> Callable[[], Iterator[DemoServer]]:
+    """A pytest fixture yielding a started ``DemoServer`` (stopped afterwards)."""
+
+    @pytest.fixture(scope=scope)
+    def demo_server() -> Iterator[DemoServer]:
+        floor = floor_factory() if floor_factory else None
+        with DemoServer(floor, **server_kwargs) as server:
+            yield server
+
+    return demo_server
