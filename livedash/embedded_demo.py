@@ -1,0 +1,56 @@
+"""``--demo``: run the demo server as a child process and point the dashboard at it.
+
+A child process rather than a thread: the demo floor's JSON for 10,000 calls would
+otherwise compete with the dashboard for the GIL and show up as UI stalls.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from contextlib import contextmanager
+from collections.abc import Iterator
+
+from .credentials import Credentials, Secret
+
+# The demo server's built-in account (see livedash/demo/server.py). Not a secret.
+DEMO_USER = "supervisor"
+DEMO_PASSWORD = "demo"
+
+
+class DemoStartError(RuntimeError):
+    pass
+
+
+@contextmanager
+def embedded_demo(calls: int, seed: int | None, fault_rate: float = 0.0) -> Iterator[str]:
+    """Start ``python -m livedash.demo`` on a free loopback port; yield its URL."""
+    argv = [sys.executable, "-m", "livedash.demo", "--port", "0", "--calls", str(calls)]
+    if seed is not None:
+        argv += ["--seed", str(seed)]
+    if fault_rate:
+        argv += ["--fault-rate", str(fault_rate)]
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        url = None
+        assert proc.stdout is not None
+        for line in proc.stdout:  # the server prints its URL once it listens
+            url = next((tok for tok in line.split() if tok.startswith("http://")), None)
+            if url:
+                break
+        if not url:
+            raise DemoStartError("the demo server did not start (python -m livedash.demo)")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def demo_credentials() -> Credentials:
+    return Credentials(DEMO_USER, Secret(DEMO_PASSWORD))

@@ -1,0 +1,64 @@
+"""Shared fixtures: a real demo server on loopback, clients and apps pointed at it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC
+
+import pytest
+
+from livedash.client import RecordingsClient
+from livedash.clock import FixedClock
+from livedash.credentials import Credentials, Secret
+from livedash.demo.server import DEMO_PASSWORD, DEMO_USER
+from livedash.demo.testing import demo_server_fixture, known_floor
+from livedash.model import Filters
+from livedash.settings import Settings
+
+demo_server = demo_server_fixture(floor_factory=known_floor)
+
+DEMO_CREDENTIALS = Credentials(DEMO_USER, Secret(DEMO_PASSWORD))
+
+
+def settings_for(url: str, **overrides) -> Settings:
+    """Deterministic settings: UTC everywhere, a long interval (tests poll explicitly)."""
+    values = dict(
+        url=url, credentials=DEMO_CREDENTIALS, interval=3600.0, timeout=5.0,
+        server_tz=UTC, display_tz=UTC, filters=Filters(),
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+async def make_client(demo_server):
+    clients = []
+
+    def make(**kwargs) -> RecordingsClient:
+        kwargs.setdefault("server_tz", UTC)
+        credentials = kwargs.pop("credentials", DEMO_CREDENTIALS)
+        client = RecordingsClient(demo_server.url, credentials, **kwargs)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+async def until(app, predicate, timeout: float = 10) -> None:
+    """Wait on the app's poll event (not a timer) until ``predicate()`` holds."""
+    while not predicate():
+        app.poll_settled.clear()
+        await asyncio.wait_for(app.poll_settled.wait(), timeout=timeout)
+
+
+async def outcomes(app, count: int = 1) -> None:
+    """Wait until ``count`` more poll outcomes (answers or failures) are on screen."""
+    target = app.outcomes + count
+    await until(app, lambda: app.outcomes >= target)

@@ -1,0 +1,99 @@
+"""``livedash --once`` as a monitoring check would run it: a real process, real HTTP."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from livedash.demo.testing import KNOWN_IDS
+
+
+def run_once(server, *args, password="demo", user="supervisor"):
+    env = {**os.environ, "LIVEDASH_PASSWORD": password, "TZ": "UTC"}
+    return subprocess.run(
+        [sys.executable, "-m", "livedash", "--once", "--url", server.url, "--user", user,
+         "--server-tz", "UTC", "--tz", "UTC", "--timeout", "2", *args],
+        capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL,
+    )
+
+
+def test_json_output_and_filters(demo_server):
+    done = run_once(demo_server, "--format", "json", "--username", "alice")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert {r["id"] for r in rows} == {KNOWN_IDS["alice-1"], KNOWN_IDS["alice-2"]}
+    assert demo_server.requests[-1].query == {"username": "alice"}
+
+
+def test_table_output_has_the_seed_example(demo_server):
+    done = run_once(demo_server, "--directory-number", "123456", "--username", "user1")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["STATE", "DURATION", "USER", "REMOTE", "NUMBER", "STARTED", "ID"]
+    assert lines[1].split() == ["recording", "0:01:13", "user1", "John", "Doe", "+1555123456",
+                                "2018-07-02T15:07:00+00:00", KNOWN_IDS["example"]]
+    assert lines[-1] == "1 live recordings, 0 paused"
+
+
+def test_csv_output(demo_server):
+    done = run_once(demo_server, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert len(rows) == len(KNOWN_IDS) and done.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("fault", "code", "message"),
+    [
+        ("401", 4, "401 Unauthorized"),
+        ("403", 5, "level 10"),
+        ("404", 6, "404 Not Found"),
+        ("500", 6, "500"),
+        ("503_html", 6, "503"),
+        ("html_200", 7, "HTML page"),
+        ("truncated_json", 7, "not valid JSON"),
+        ("json_null", 7, "got null"),
+        ("drop", 3, "connection dropped"),
+        ("slow", 3, "did not answer in time"),
+    ],
+)
+def test_exit_codes_and_one_line_errors(demo_server, fault, code, message):
+    demo_server.faults.inject(fault, count=1, **({"delay": 10} if fault == "slow" else {}))
+    done = run_once(demo_server)
+    assert done.returncode == code
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("livedash: error: ") and message in line
+    assert "Traceback" not in done.stderr
+
+
+def test_wrong_password_exit_code_and_no_leak(demo_server):
+    done = run_once(demo_server, password="hunter2-secret")
+    assert done.returncode == 4
+    assert "hunter2-secret" not in done.stderr + done.stdout
+
+
+def test_server_down_is_exit_3(demo_server):
+    demo_server.go_down()
+    done = run_once(demo_server)
+    assert done.returncode == 3 and "cannot connect" in done.stderr
+
+
+def test_unreadable_records_are_skipped_exit_0(demo_server):
+    demo_server.faults.inject("bad_records", count=1)
+    done = run_once(demo_server, "--format", "json")
+    assert done.returncode == 0
+    assert len(json.loads(done.stdout)) >= len(KNOWN_IDS)
+    assert "records unreadable, skipped" in done.stderr.splitlines()[0]
+
+
+def test_hostile_strings_leave_no_control_characters(demo_server):
+    demo_server.faults.inject("hostile", count=1)
+    for fmt in ("table", "csv", "json"):
+        demo_server.faults.inject("hostile", count=1)
+        done = run_once(demo_server, "--format", fmt)
+        assert done.returncode == 0
+        assert not any(ch in done.stdout for ch in "\x1b\x07\x9b\u202e\x00"), fmt
