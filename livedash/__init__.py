@@ -6,3 +6,8 @@ when to ask; ``safe_text`` is the one path from server strings to any screen.
 """
 
 __version__ = "0.1.0"
+
+import logging as _logging
+
+# A library's loggers stay silent until the CLI sets up the log file: never stderr over a TUI.
+_logging.getLogger("livedash").addHandler(_logging.NullHandler())

@@ -7,7 +7,7 @@ without sleeping and snapshots show the same time on every run.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 
 class Clock:
@@ -17,14 +17,14 @@ class Clock:
         return time.monotonic()
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class FixedClock(Clock):
     """A clock that moves only when told to."""
 
     def __init__(self, now: datetime | None = None, monotonic: float = 1000.0):
-        self._now = now or datetime(2026, 11, 28, 9, 30, 0, tzinfo=timezone.utc)
+        self._now = now or datetime(2026, 11, 28, 9, 30, 0, tzinfo=UTC)
         self._mono = monotonic
 
     def monotonic(self) -> float:

@@ -36,7 +36,9 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def setup_logging(path: Path | None, secrets: list[Secret], level: int = logging.INFO) -> Path | None:
+def setup_logging(
+    path: Path | None, secrets: list[Secret], level: int = logging.INFO
+) -> Path | None:
     """Log to a rotating file (1 MiB × 3). Returns the path, or None if it can't be opened."""
     root = logging.getLogger("livedash")
     root.setLevel(level)

@@ -54,7 +54,9 @@ def describe_status(store: LiveStore, *, host: str, interval: float, polling_pau
             age = format_age((now_wall - store.last_success).total_seconds())
             since = format_clock(store.last_success, display_tz)
             level, badge = "stale", f"◌ STALE {age}"
-            message = f"{what}. Showing data from {since} ({age} old). {_next_step(store, now_wall)}"
+            message = (
+                f"{what}. Showing data from {since} ({age} old). {_next_step(store, now_wall)}"
+            )
         else:
             level, badge = "error", "✕ ERROR"
             message = f"{what}. {_next_step(store, now_wall)}"

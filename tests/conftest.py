@@ -58,7 +58,12 @@ async def until(app, predicate, timeout: float = 10) -> None:
         await asyncio.wait_for(app.poll_settled.wait(), timeout=timeout)
 
 
-async def outcomes(app, count: int = 1) -> None:
-    """Wait until ``count`` more poll outcomes (answers or failures) are on screen."""
-    target = app.outcomes + count
-    await until(app, lambda: app.outcomes >= target)
+async def press_and_settle(pilot, *keys: str) -> None:
+    """Press keys, then wait for the next poll outcome (answer or failure) on screen.
+
+    The count is read before pressing: the press itself may let the poll finish.
+    """
+    app = pilot.app
+    before = app.outcomes
+    await pilot.press(*keys)
+    await until(app, lambda: app.outcomes > before)

@@ -11,7 +11,8 @@ def rec(rec_id, duration=10.0, paused=False, name="Ann"):
     return LiveRecording(rec_id, duration, None, "u" + rec_id, name, "Lee", "+1555", paused, 0.0)
 
 
-def poll(*records, filters=Filters()):
+def poll(*records, filters=None):
+    filters = filters or Filters()
     return FetchResult(filters, list(records), latency=0.012)
 
 

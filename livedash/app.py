@@ -1,0 +1,241 @@
+"""LiveDashApp: wires client → poller → store → widgets. It owns no live state itself."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Static
+
+from .client import RecordingsClient
+from .clock import Clock
+from .credentials import Credentials, Secret
+from .messages import PollFailed, PollSucceeded
+from .model import local_zone
+from .poller import Backoff, Poller
+from .safe_text import safe_text
+from .settings import Settings
+from .status import describe_status
+from .store import LiveStore, PollDiff
+from .widgets.filter_bar import FilterBar
+from .widgets.kiosk_totals import KioskTotals
+from .widgets.recordings_table import RecordingsTable
+from .widgets.screens import DetailsScreen, HelpScreen, PasswordScreen, UnreadableScreen
+from .widgets.status_bar import StatusBar
+
+log = logging.getLogger(__name__)
+
+
+def styles_dir() -> Path:
+    """``styles/``: inside the installed package, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "styles", here.parent / "styles"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("livedash styles/ not found")
+
+
+class LiveDashApp(App[int]):
+    TITLE = "livedash"
+    CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "table.tcss"]
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("r", "poll_now", "Poll now"),
+        Binding("p", "toggle_polling", "Pause polling"),
+        Binding("slash", "focus_filters", "Filter"),
+        Binding("u", "show_unreadable", "Unreadable", show=False),
+        Binding("L", "login", "Password", show=False),
+        Binding("question_mark", "help", "Keys"),
+    ]
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None,
+                 client: RecordingsClient | None = None, debounce: float = 0.4,
+                 backoff: Backoff | None = None):
+        super().__init__()
+        self.settings = settings
+        self.clock = clock or Clock()
+        self.store = LiveStore(self.clock)
+        self.store.set_filters(settings.filters)
+        self.client = client or RecordingsClient(
+            settings.url,
+            settings.credentials,
+            timeout=settings.timeout,
+            tls=settings.tls,
+            server_tz=settings.server_tz or local_zone(),
+            max_body_bytes=settings.max_body_bytes,
+            clock=self.clock.monotonic,
+        )
+        self.poller = Poller(
+            self.client,
+            interval=settings.interval,
+            filters=settings.filters,
+            on_result=lambda result: self.post_message(PollSucceeded(result)),
+            on_error=lambda error, delay: self.post_message(PollFailed(error, delay)),
+            backoff=backoff,
+        )
+        self._debounce = debounce
+        # Tests await this instead of sleeping: set after every poll outcome is shown.
+        self.poll_settled = asyncio.Event()
+        self.outcomes = 0  # poll outcomes shown so far (answers and failures)
+        if settings.kiosk:
+            self.add_class("-kiosk")
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        for warning in self.settings.transport_warnings():
+            yield Static(f"⚠ {warning}", classes="warning", markup=False)
+        if self.settings.kiosk:
+            yield KioskTotals(id="totals")
+        else:
+            yield FilterBar(self.settings.filters, debounce=self._debounce, id="filters")
+        yield RecordingsTable(
+            self.store, self.clock, self.settings.display_tz,
+            show_cursor=not self.settings.kiosk, id="recordings",
+        )
+        yield Static("", id="empty", markup=False)
+        yield StatusBar(id="status")
+        if not self.settings.kiosk:
+            yield Footer()
+
+    @property
+    def table(self) -> RecordingsTable:
+        return self.query_one(RecordingsTable)
+
+    def on_mount(self) -> None:
+        self.title = f"livedash — {self.settings.host}"
+        self.run_worker(self.poller.run(), name="poller", group="poll", exclusive=True)
+        self.set_interval(1.0, self.tick)
+        if self.settings.kiosk:
+            self.set_interval(self.settings.kiosk_page_seconds, self.next_kiosk_page)
+        else:
+            self.table.focus()
+        self.refresh_views()
+
+    async def on_unmount(self) -> None:
+        await self.client.aclose()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if self.settings.kiosk:
+            return action in ("quit", "help")
+        return True
+
+    # -- data in ------------------------------------------------------------------------
+
+    @on(PollSucceeded)
+    def _poll_succeeded(self, message: PollSucceeded) -> None:
+        try:
+            diff = self.store.apply(message.result)
+            if diff is not None:
+                self.refresh_views(diff)
+        except Exception:  # a bug on the render path must not end a kiosk's week
+            log.exception("applying a poll failed")
+            self.notify("Internal error while showing the poll; see the log", severity="error")
+        finally:
+            self._settled()
+
+    @on(PollFailed)
+    def _poll_failed(self, message: PollFailed) -> None:
+        log.warning("poll failed: %s", message.error)
+        self.store.fail(message.error, message.retry_in)
+        self.refresh_views()
+        self._settled()
+
+    def _settled(self) -> None:
+        self.outcomes += 1
+        self.poll_settled.set()
+
+    @on(FilterBar.Changed)
+    def _filters_changed(self, message: FilterBar.Changed) -> None:
+        if self.store.set_filters(message.filters):
+            self.refresh_views(PollDiff(reset=True))
+        self.poller.set_filters(message.filters)
+
+    @on(FilterBar.Done)
+    def _filters_done(self) -> None:
+        self.table.focus()
+
+    @on(RecordingsTable.Opened)
+    def _open_details(self, message: RecordingsTable.Opened) -> None:
+        rec = self.store.records.get(message.recording_id) or self.store.ended.get(
+            message.recording_id
+        )
+        if rec is not None:
+            self.push_screen(
+                DetailsScreen(rec, self.clock.monotonic(), self.settings.display_tz)
+            )
+
+    # -- views out ----------------------------------------------------------------------
+
+    def refresh_views(self, diff: PollDiff | None = None) -> None:
+        """Make every widget show the store again (after a poll, a failure, a filter)."""
+        if diff is not None:
+            self.table.sync(diff)
+        self._refresh_status()
+        empty = self.query_one("#empty", Static)
+        show_empty = self.store.has_data and not self.store.records and not self.store.ended
+        empty.display = show_empty
+        self.table.set_class(show_empty, "-empty")
+        if show_empty:
+            query = self.store.filters.describe()
+            empty.update(
+                f"No live recordings match {safe_text(query)}." if query
+                else "No live recordings right now."
+            )
+
+    def _refresh_status(self) -> None:
+        view = describe_status(
+            self.store, host=self.settings.host, interval=self.settings.interval,
+            polling_paused=self.poller.paused, display_tz=self.settings.display_tz,
+        )
+        self.query_one(StatusBar).show(view)
+        if self.settings.kiosk:
+            self.query_one(KioskTotals).show(
+                len(self.store.records), self.store.paused_count, self.table.page_label(),
+                stale=view.level in ("stale", "error"),
+            )
+
+    def tick(self) -> None:
+        """Once a second: durations move, highlights expire, ages grow."""
+        if self.store.expire_marks():
+            self.table.sync(None)
+        self.table.tick()
+        self._refresh_status()
+
+    def next_kiosk_page(self) -> None:
+        self.table.next_page()
+        self._refresh_status()
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_poll_now(self) -> None:
+        self.poller.poll_now()
+
+    def action_toggle_polling(self) -> None:
+        self.poller.set_paused(not self.poller.paused)
+        self._refresh_status()
+
+    def action_focus_filters(self) -> None:
+        self.query_one("#filter-deviceName").focus()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_show_unreadable(self) -> None:
+        self.push_screen(UnreadableScreen(self.store.unreadable))
+
+    def action_login(self) -> None:
+        def retry_with(password: str | None) -> None:
+            if password:
+                self.client.set_credentials(
+                    Credentials(self.settings.credentials.username, Secret(password))
+                )
+                self.poller.poll_now()
+
+        self.push_screen(
+            PasswordScreen(self.settings.credentials.username, self.settings.host), retry_with
+        )

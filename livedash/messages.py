@@ -1,0 +1,20 @@
+"""Typed messages from the poller to the app (the poller itself knows no Textual)."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from .client import FetchError, FetchResult
+
+
+class PollSucceeded(Message):
+    def __init__(self, result: FetchResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class PollFailed(Message):
+    def __init__(self, error: FetchError, retry_in: float | None) -> None:
+        super().__init__()
+        self.error = error
+        self.retry_in = retry_in

@@ -1,0 +1,5 @@
+"""Textual widgets of livedash."""
+
+from .recordings_table import RecordingsTable
+
+__all__ = ["RecordingsTable"]

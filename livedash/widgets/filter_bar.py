@@ -1,0 +1,90 @@
+"""FilterBar: the four query filters of the LiveRecordings endpoint, one input each."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input
+
+from ..model import FILTER_NAMES, Filters
+
+LABELS = {
+    "deviceName": "device (SEP…)",
+    "directoryNumber": "directory number",
+    "username": "username",
+    "numericUserId": "numeric user id",
+}
+
+
+class FilterBar(Horizontal):
+    """Typing re-queries after a short pause; Enter at once; Escape clears."""
+
+    BINDINGS = [Binding("escape", "clear", "Clear filter", show=False)]
+
+    class Changed(Message):
+        def __init__(self, filters: Filters) -> None:
+            super().__init__()
+            self.filters = filters
+
+    class Done(Message):
+        """Enter: the user is done typing; the app moves focus to the table."""
+
+    def __init__(self, filters: Filters, *, debounce: float = 0.4, id: str | None = None):
+        super().__init__(id=id)
+        self._initial = filters
+        self.debounce = debounce
+        self._timer: Timer | None = None
+        self._sent = filters
+
+    def compose(self) -> ComposeResult:
+        for name in FILTER_NAMES:
+            yield Input(
+                value=getattr(self._initial, name),
+                placeholder=LABELS[name],
+                id=f"filter-{name}",
+                compact=True,
+                select_on_focus=False,
+            )
+
+    @property
+    def filters(self) -> Filters:
+        return Filters(**{name: self.query_one(f"#filter-{name}", Input).value
+                          for name in FILTER_NAMES})
+
+    def _emit(self) -> None:
+        self._cancel_timer()
+        filters = self.filters
+        if filters.as_query() != self._sent.as_query():
+            self._sent = filters
+            self.post_message(self.Changed(filters))
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    @on(Input.Changed)
+    def _debounce(self, event: Input.Changed) -> None:
+        event.stop()
+        self._cancel_timer()
+        self._timer = self.set_timer(self.debounce, self._emit)
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._emit()
+        self.post_message(self.Done())
+
+    def action_clear(self) -> None:
+        """Escape clears the focused field; on an empty field it clears them all."""
+        focused = self.screen.focused
+        if isinstance(focused, Input) and focused.value:
+            focused.value = ""
+        else:
+            for field in self.query(Input):
+                field.value = ""
+        self._emit()

@@ -1,0 +1,141 @@
+"""Modal screens: a recording's details, unreadable records, help, the password prompt.
+
+Everything from the server is shown through ``safe_text`` as ``rich.text.Text``: never
+parsed as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from ..model import LiveRecording, RecordError
+from ..safe_text import safe_text
+from ..timefmt import format_datetime, format_duration
+
+
+class _Modal(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q", "dismiss", "Close")]
+
+    def action_dismiss(self, result=None) -> None:  # type: ignore[override]
+        self.dismiss(result)
+
+
+def _field_table(rows: list[tuple[str, str]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for name, value in rows:
+        table.add_row(name, Text(safe_text(value)))
+    return table
+
+
+def recording_fields(rec: LiveRecording, now: float, zone: tzinfo | None) -> list[tuple[str, str]]:
+    state = "❚❚ paused" if rec.is_paused else "● recording"
+    return [
+        ("Id", rec.id),
+        ("State", state),
+        ("Duration", format_duration(rec.duration_at(now))
+         + ("  (frozen while paused)" if rec.is_paused else "")),
+        ("Started at", format_datetime(rec.started_at, zone)),
+        ("Local user", rec.username or "—"),
+        ("Remote first name", rec.first_name or "—"),
+        ("Remote last name", rec.last_name or "—"),
+        ("Remote number", rec.phone_number or "—"),
+    ]
+
+
+class DetailsScreen(_Modal):
+    """Every field of one recording, as of the moment it was opened."""
+
+    def __init__(self, recording: LiveRecording, now: float, zone: tzinfo | None):
+        super().__init__()
+        self.recording = recording
+        self._rows = recording_fields(recording, now, zone)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Live recording", classes="dialog-title")
+            yield Static(_field_table(self._rows), id="details-fields")
+            yield Label("Esc to close", classes="dialog-hint")
+
+
+class UnreadableScreen(_Modal):
+    """Records the last poll skipped, and why."""
+
+    def __init__(self, errors: list[RecordError]):
+        super().__init__()
+        self.errors = errors
+
+    def compose(self) -> ComposeResult:
+        rows = [(f"#{e.index} {e.record_id or '(no id)'}", e.reason) for e in self.errors[:200]]
+        with Vertical(classes="dialog"):
+            yield Label(f"{len(self.errors)} records unreadable in the last poll",
+                        classes="dialog-title")
+            with VerticalScroll():
+                yield Static(_field_table(rows) if rows else "None.", id="unreadable-list")
+            yield Label("The other records are shown. Esc to close", classes="dialog-hint")
+
+
+HELP = [
+    ("↑ ↓ PgUp PgDn Home End", "move the cursor"),
+    ("Enter", "details of the recording under the cursor"),
+    ("s / S", "sort by the next column / reverse the order (or click a header)"),
+    ("/", "edit the filters (Tab moves between them)"),
+    ("Enter in a filter", "query at once and return to the table"),
+    ("Esc in a filter", "clear it (on an empty filter: clear all)"),
+    ("r", "poll now (also retries after an error)"),
+    ("p", "pause / resume polling"),
+    ("u", "records the last poll could not read"),
+    ("L", "enter the password again (after a 401)"),
+    ("?", "this help"),
+    ("q", "quit"),
+]
+
+
+class HelpScreen(_Modal):
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for keys, what in HELP:
+            table.add_row(keys, what)
+        with Vertical(classes="dialog"):
+            yield Label("Keys", classes="dialog-title")
+            yield Static(table)
+            yield Label(
+                "State: ● recording · ❚❚ paused · ✕ ended (fades out). "
+                "Green rows are new, amber rows changed since the last poll.",
+                classes="dialog-hint",
+            )
+
+
+class PasswordScreen(ModalScreen[str | None]):
+    """Ask for the password again after a 401. The value goes straight to the client."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, username: str, host: str):
+        super().__init__()
+        self._prompt = f"Password for {username} at {host}"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(safe_text(self._prompt)), classes="dialog-title")
+            yield Input(password=True, id="password")
+            yield Label("Enter to retry with it, Esc to cancel", classes="dialog-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        value = event.value
+        event.input.value = ""
+        self.dismiss(value or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

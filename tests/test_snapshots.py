@@ -1,0 +1,61 @@
+"""SVG snapshots of the main screens (review every new or changed SVG).
+
+Deterministic: a fixed clock, UTC, a static demo floor, no jitter, no cursor blink.
+"""
+
+
+from textual.widgets import Input
+
+from livedash.app import LiveDashApp
+from livedash.clock import FixedClock
+from livedash.model import Filters
+from livedash.poller import Backoff
+
+from .conftest import press_and_settle, settings_for, until
+
+SIZE = (140, 24)
+
+
+def make_app(server, **overrides):
+    app = LiveDashApp(settings_for(server.url, **overrides), clock=FixedClock(),
+                      # no retry fires on its own while the snapshot is taken
+                      backoff=Backoff(base=30, cap=60, jitter=0.25, rand=lambda: 0.0))
+    return app
+
+
+async def first_poll(pilot):
+    app = pilot.app
+    for field in app.query(Input):
+        field.cursor_blink = False
+    await until(app, lambda: app.outcomes >= 1)
+    await pilot.pause()
+
+
+def test_main_screen(snap_compare, demo_server):
+    assert snap_compare(make_app(demo_server), terminal_size=SIZE, run_before=first_poll)
+
+
+def test_empty_result(snap_compare, demo_server):
+    app = make_app(demo_server, filters=Filters(username="nobody", directoryNumber="9999"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=first_poll)
+
+
+def test_stale_after_server_error(snap_compare, demo_server):
+    async def fail_after_data(pilot):
+        await first_poll(pilot)
+        demo_server.faults.inject("503_html")
+        pilot.app.clock.advance(30)
+        await press_and_settle(pilot, "r")
+        await pilot.pause()
+
+    assert snap_compare(make_app(demo_server), terminal_size=SIZE, run_before=fail_after_data)
+
+
+def test_wrong_password_error(snap_compare, demo_server):
+    demo_server.faults.inject("401")
+    assert snap_compare(make_app(demo_server), terminal_size=SIZE, run_before=first_poll)
+
+
+def test_kiosk(snap_compare, demo_server):
+    app = make_app(demo_server, kiosk=True)
+    assert snap_compare(app, terminal_size=SIZE, run_before=first_poll)
