@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import __version__
 from .client import TlsOptions
-from .credentials import Credentials, NoPassword, resolve_password
+from .credentials import PASSWORD_ENV, Credentials, NoPassword, resolve_password
 from .embedded_demo import DemoStartError, demo_credentials, embedded_demo
-from .logs import setup_logging
+from .logs import current_log_path, install_excepthooks, log_uncaught, redact, setup_logging
 from .model import Filters
 from .once import WRITERS, ExitCode
+from .safe_text import safe_text
 from .settings import Settings, check_url
 
 
@@ -37,8 +38,44 @@ def _zone(text: str):
         raise argparse.ArgumentTypeError(f"unknown time zone {text!r}") from None
 
 
+# What people type when they look for a password option (there is none, on purpose).
+_PASSWORD_OPTIONS = ("--password", "--passwor", "--passwo", "--passw", "--pass", "--passwd",
+                     "--pw", "--secret")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that a mistyped command line is never echoed whole.
+
+    argparse's "unrecognized arguments: …" repeats every token it did not know, values
+    included: ``livedash --password hunter2`` would print the password back (into a
+    terminal, a CI log, a screen recording). Only option names are named here.
+    """
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        argv = list(sys.argv[1:] if args is None else args)
+        for token in argv:
+            if token == "--":
+                break
+            name = token.split("=", 1)[0]
+            if name in _PASSWORD_OPTIONS:
+                self.error(
+                    "there is no password option: a password on the command line is "
+                    f"visible to other users (ps) and stays in the shell history. Set "
+                    f"{PASSWORD_ENV}, use --keyring, or let livedash ask"
+                )
+        namespace, extras = self.parse_known_args(argv, namespace)
+        if extras:
+            names = sorted({tok.split("=", 1)[0] for tok in extras if tok.startswith("-")})
+            values = sum(1 for tok in extras if not tok.startswith("-"))
+            what = ", ".join(names) if names else ""
+            if values:
+                what += f"{' and ' if what else ''}{values} stray value{'s' if values > 1 else ''}"
+            self.error(f"unrecognized arguments: {what} (values are not repeated here)")
+        return namespace
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="livedash",
         description="Watch a call-recording server's live recordings.",
         epilog="The password is read from LIVEDASH_PASSWORD, the keyring (--keyring) "
@@ -108,6 +145,20 @@ def build_settings(args: argparse.Namespace, url: str, credentials: Credentials)
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        return _main(parser, args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug of ours: one line here, the traceback in the log
+        log_uncaught(exc, "livedash stopped after an internal error")
+        where = current_log_path()
+        detail = safe_text(redact(str(exc)))[:200]
+        print(f"livedash: internal error ({type(exc).__name__}: {detail})"
+              + (f"; details in {where}" if where else ""), file=sys.stderr)
+        return ExitCode.INTERNAL
+
+
+def _main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         if args.demo:
             try:
@@ -137,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
                 return ExitCode.USAGE
             credentials = Credentials(args.user, password)
         settings = build_settings(args, url, credentials)
-        setup_logging(Path(args.log_file) if args.log_file else None, [credentials.password])
+        setup_logging(Path(args.log_file) if args.log_file else None, [credentials.password],
+                      username=credentials.username)
+        install_excepthooks()
         if args.once:
             from .once import run_once
 

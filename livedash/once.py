@@ -56,9 +56,18 @@ def exit_code_for(error: FetchError) -> ExitCode:
 COLUMNS = ("state", "duration", "user", "remote", "number", "started", "id")
 
 
+def _iso_in_zone(rec: LiveRecording, settings: Settings) -> str:
+    if rec.started_at is None:
+        return ""
+    try:
+        return rec.started_at.astimezone(settings.display_tz).isoformat()
+    except (OverflowError, ValueError):  # 9999-12-31T23:59:59 cannot move zone: as sent
+        return rec.started_at.isoformat()
+
+
 def record_fields(rec: LiveRecording, settings: Settings) -> dict[str, str]:
     """One record as display strings (unsanitised: each format escapes in its own way)."""
-    started = rec.started_at.astimezone(settings.display_tz).isoformat() if rec.started_at else ""
+    started = _iso_in_zone(rec, settings)
     return {
         "state": "paused" if rec.is_paused else "recording",
         "duration": format_duration(rec.duration),

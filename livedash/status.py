@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from .client import AuthError
+from .client import AuthError, ForbiddenError
 from .store import LiveStore
 from .timefmt import format_age, format_clock
 
@@ -21,26 +21,39 @@ class StatusView:
     details: str  # counts, last poll, latency, interval
 
 
-def _next_step(store: LiveStore, now_wall) -> str:
+def _next_step(store: LiveStore, now_wall, kiosk: bool) -> str:
     failure = store.failure
     assert failure is not None
     if isinstance(failure.error, AuthError):
+        if kiosk:
+            return ("Not retried automatically (repeated attempts can lock the account): "
+                    "correct the password and restart livedash")
         return ("Not retried automatically (repeated attempts can lock the account): "
                 "press L to enter the password again, or r to retry")
+    if isinstance(failure.error, ForbiddenError):
+        if kiosk:
+            return ("Not retried automatically: restart livedash once an administrator "
+                    "has granted the privilege")
+        return ("Not retried automatically: press r once an administrator has granted "
+                "the privilege")
     if failure.next_attempt_in is None:
-        return "Press r to retry"
+        return "Restart livedash to try again" if kiosk else "Press r to retry"
     remaining = failure.next_attempt_in - (now_wall - failure.at).total_seconds()
     attempt = f" (attempt {failure.attempt + 1})" if failure.attempt > 1 else ""
-    return f"Retrying in {max(0, round(remaining))}s{attempt}, or press r"
+    retry = f"Retrying in {max(0, round(remaining))}s{attempt}"
+    return retry if kiosk else f"{retry}, or press r"
 
 
 def describe_status(store: LiveStore, *, host: str, interval: float, polling_paused: bool,
-                    display_tz: tzinfo | None) -> StatusView:
+                    display_tz: tzinfo | None, kiosk: bool = False) -> StatusView:
+    """The status line. ``kiosk``: no keys on a wall display, so no "press r" advice."""
     now_wall = store.clock.now()
     shown = len(store.records)
     parts = [f"{shown} recording{'s' if shown != 1 else ''} ({store.paused_count} paused)"]
     if store.unreadable:
-        parts.append(f"{len(store.unreadable)} records unreadable (u for details)")
+        count = len(store.unreadable)
+        parts.append(f"{count} record{'s' if count != 1 else ''} unreadable"
+                     + ("" if kiosk else " (u for details)"))
     if store.last_success is not None:
         parts.append(f"last poll {format_clock(store.last_success, display_tz)}")
     if store.last_latency is not None:
@@ -55,11 +68,12 @@ def describe_status(store: LiveStore, *, host: str, interval: float, polling_pau
             since = format_clock(store.last_success, display_tz)
             level, badge = "stale", f"◌ STALE {age}"
             message = (
-                f"{what}. Showing data from {since} ({age} old). {_next_step(store, now_wall)}"
+                f"{what}. Showing data from {since} ({age} old). "
+                f"{_next_step(store, now_wall, kiosk)}"
             )
         else:
             level, badge = "error", "✕ ERROR"
-            message = f"{what}. {_next_step(store, now_wall)}"
+            message = f"{what}. {_next_step(store, now_wall, kiosk)}"
         if polling_paused:
             message += " · polling paused (p to resume)"
         return StatusView(level, badge, message, details)

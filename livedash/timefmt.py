@@ -13,17 +13,29 @@ def format_duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}"
 
 
+def _in_zone(moment: datetime, zone: tzinfo | None) -> datetime:
+    """``moment`` in ``zone``; in its own zone when the shift would leave the calendar.
+
+    A server can send ``9999-12-31T23:59:59`` or ``0001-01-01T00:00:00+05:00``: moving
+    those to another zone raises OverflowError, and a drawing error must not be one.
+    """
+    try:
+        return moment.astimezone(zone)
+    except (OverflowError, ValueError):
+        return moment
+
+
 def format_clock(moment: datetime | None, zone: tzinfo | None) -> str:
     """An aware datetime as ``HH:MM:SS`` in the display zone; '?' when unknown."""
     if moment is None:
         return "?"
-    return moment.astimezone(zone).strftime("%H:%M:%S")
+    return _in_zone(moment, zone).strftime("%H:%M:%S")
 
 
 def format_datetime(moment: datetime | None, zone: tzinfo | None) -> str:
     if moment is None:
         return "unknown"
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+    return _in_zone(moment, zone).strftime("%Y-%m-%d %H:%M:%S %Z").strip()
 
 
 def format_age(seconds: float) -> str:

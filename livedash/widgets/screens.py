@@ -28,12 +28,26 @@ class _Modal(ModalScreen[None]):
         self.dismiss(result)
 
 
+# A field longer than this is shown cut, with its length: a 5,000-character name from the
+# network is a fault to see, not a page to read (and folding it costs a render each time).
+MAX_FIELD_CHARS = 500
+
+
+def _shown(value: str) -> Text:
+    """A server string as literal Text: controls made visible, never markup, cut if huge."""
+    text = safe_text(value)
+    if len(text) > MAX_FIELD_CHARS:
+        text = f"{text[:MAX_FIELD_CHARS]}… ({len(value):,} characters in all)"
+    return Text(text)
+
+
 def _field_table(rows: list[tuple[str, str]]) -> Table:
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
+    table.add_column(style="bold", no_wrap=True, max_width=40, overflow="ellipsis")
     table.add_column(overflow="fold")
     for name, value in rows:
-        table.add_row(name, Text(safe_text(value)))
+        # both cells are Text: a plain str cell would be parsed as Rich markup
+        table.add_row(_shown(name), _shown(value))
     return table
 
 
@@ -61,7 +75,9 @@ class DetailsScreen(_Modal):
         self._rows = recording_fields(recording, now, zone)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        # The dialog scrolls as a whole when a field is long: it grows with its content
+        # up to the screen's height, then scrolls.
+        with VerticalScroll(classes="dialog"):
             yield Label("Live recording", classes="dialog-title")
             yield Static(_field_table(self._rows), id="details-fields")
             yield Label("Esc to close", classes="dialog-hint")
@@ -76,11 +92,10 @@ class UnreadableScreen(_Modal):
 
     def compose(self) -> ComposeResult:
         rows = [(f"#{e.index} {e.record_id or '(no id)'}", e.reason) for e in self.errors[:200]]
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Label(f"{len(self.errors)} records unreadable in the last poll",
                         classes="dialog-title")
-            with VerticalScroll():
-                yield Static(_field_table(rows) if rows else "None.", id="unreadable-list")
+            yield Static(_field_table(rows) if rows else "None.", id="unreadable-list")
             yield Label("The other records are shown. Esc to close", classes="dialog-hint")
 
 
