@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import functools
-import inspect
 import logging
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
-from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from .client import RecordingsClient
 from .clock import Clock
 from .credentials import Credentials, Secret
-from .logs import add_secret, current_log_path
+from .guard import GuardedApp, guarded
+from .logs import add_secret
 from .messages import PollFailed, PollSucceeded
 from .model import local_zone
 from .poller import Backoff, Poller
@@ -35,48 +31,7 @@ from .widgets.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-# At most one "internal error" notification per this many seconds: a bug that fires on
-# every tick must not bury the screen under toasts (every one is logged).
-_NOTIFY_EVERY = 10.0
-_PRUNE_EVERY_TICKS = 60  # seconds between prune_dead_watchers() runs
-
-
-def guarded(what: str) -> Callable[[F], F]:
-    """Run a handler, action or timer callback so that a bug in it never ends the app.
-
-    Textual treats any exception escaping a handler as fatal: it stops that message
-    pump and exits, printing a traceback *with local variables* over the terminal. Our
-    handlers catch instead: the error is logged (traceback, secrets masked), shown
-    briefly, and the app goes on; the next poll or tick tries again.
-    """
-
-    def decorate(method: F) -> F:
-        if inspect.iscoroutinefunction(method):
-
-            @functools.wraps(method)
-            async def async_wrapper(self: LiveDashApp, *args: Any, **kwargs: Any) -> Any:
-                try:
-                    return await method(self, *args, **kwargs)
-                except Exception as exc:
-                    self.internal_error(what, exc)
-                    return None
-
-            return async_wrapper  # type: ignore[return-value]
-
-        @functools.wraps(method)
-        def wrapper(self: LiveDashApp, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(self, *args, **kwargs)
-            except Exception as exc:
-                self.internal_error(what, exc)
-                return None
-
-        return wrapper  # type: ignore[return-value]
-
-    return decorate
-
+_PRUNE_EVERY_TICKS = 60  # seconds between prune_dead_watchers() runs (see guard.py)
 
 def styles_dir() -> Path:
     """``styles/``: inside the installed package, or at the top of a source checkout."""
@@ -87,23 +42,8 @@ def styles_dir() -> Path:
     raise FileNotFoundError("livedash styles/ not found")
 
 
-class LiveDashApp(App[int]):
-    """The dashboard.
-
-    Errors, by where they happen (see also the README's Operations section):
-
-    * a poll that fails (HTTP, network, a body that is not the contract) is a state on
-      screen, never an exception: the poller turns it into ``PollFailed``;
-    * a bug in one of our handlers, actions or timer callbacks is caught by
-      :func:`guarded`: logged, notified for a few seconds, and the app goes on;
-    * a bug in the polling loop itself restarts the loop after a backoff;
-    * anything else that still reaches Textual (a bug inside a widget's own drawing or
-      event code) ends the app, as Textual must, because the message pump that raised is
-      already stopped: but with one plain line on stderr, exit code 1 and the full
-      traceback in the log file, instead of Textual's traceback with local variables
-      over the terminal (locals could hold a password). Run a kiosk under a service
-      manager that restarts it (systemd ``Restart=on-failure``).
-    """
+class LiveDashApp(GuardedApp):
+    """The dashboard: wiring only. How errors are kept from ending it: ``guard.py``."""
 
     TITLE = "livedash"
     CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "table.tcss"]
@@ -146,9 +86,6 @@ class LiveDashApp(App[int]):
         # Tests await this instead of sleeping: set after every poll outcome is shown.
         self.poll_settled = asyncio.Event()
         self.outcomes = 0  # poll outcomes shown so far (answers and failures)
-        self.internal_errors = 0  # bugs caught and logged (see guarded)
-        self._last_error_notice: float | None = None
-        self._fatal: BaseException | None = None
         self._ticks = 0
         if settings.kiosk:
             self.add_class("-kiosk")
@@ -193,27 +130,6 @@ class LiveDashApp(App[int]):
             return action in ("quit", "help")
         return True
 
-    # -- errors -------------------------------------------------------------------------
-
-    def internal_error(self, what: str, exc: BaseException) -> None:
-        """A bug of ours was caught: log it whole, show it briefly, carry on."""
-        self.internal_errors += 1
-        log.error("internal error while %s", what, exc_info=(type(exc), exc, exc.__traceback__))
-        now = self.clock.monotonic()
-        if self._last_error_notice is not None and now - self._last_error_notice < _NOTIFY_EVERY:
-            return
-        self._last_error_notice = now
-        where = current_log_path()
-        try:
-            self.notify(
-                # the exception's type only: its text may quote the server
-                f"Internal error while {what} ({type(exc).__name__}); livedash goes on."
-                + (f" Details in {where}" if where else ""),
-                title="livedash", severity="error", timeout=8, markup=False,
-            )
-        except Exception:  # no notifying while shutting down: the log has it
-            log.debug("could not show the internal-error notice", exc_info=True)
-
     async def _run_poller(self) -> None:
         """The poller, restarted after a backoff should its loop itself ever fail."""
         restarts = 0
@@ -228,24 +144,6 @@ class LiveDashApp(App[int]):
                 self.internal_error("polling", exc)
                 self.poller.in_flight = False
                 await asyncio.sleep(self.poller.backoff.delay(restarts))
-
-    def _handle_exception(self, error: Exception) -> None:
-        """Last resort, for errors outside our guarded code (see the class docstring)."""
-        log.critical("unhandled error; livedash stops",
-                     exc_info=(type(error), error, error.__traceback__))
-        self._fatal = error
-        super()._handle_exception(error)
-
-    def _fatal_error(self) -> None:
-        """Instead of Textual's traceback with locals: one line, the log has the rest."""
-        error = self._fatal
-        name = type(error).__name__ if error is not None else "error"
-        where = current_log_path()
-        self.bell()
-        self.panic(Text(
-            f"livedash stopped after an internal error ({name})."
-            + (f" The details are in {where}" if where else ""),
-        ))
 
     # -- data in ------------------------------------------------------------------------
 
@@ -344,27 +242,6 @@ class LiveDashApp(App[int]):
         self._ticks += 1
         if self._ticks % _PRUNE_EVERY_TICKS == 0:
             self.prune_dead_watchers()
-
-    def prune_dead_watchers(self) -> int:
-        """Drop watchers whose widget is gone; returns how many. Works around Textual
-        issue #6666 (open in 8.2): ``data_bind``/``watch`` entries are stored on the
-        *watched* node and pruned only when its value changes. The Footer binds every
-        FooterKey to its ``compact``, which never changes, and recomposes on each screen
-        or focus change: without this, every dialog opened keeps ~8 dead FooterKeys (about
-        12 KiB) alive for as long as the app runs.
-        """
-        dropped = 0
-        for screen in self.screen_stack:
-            for node in (self, screen, *screen.walk_children()):
-                watchers = getattr(node, "__watchers", None)
-                if not watchers:
-                    continue
-                for entries in watchers.values():
-                    alive = [(owner, callback) for owner, callback in entries
-                             if not (owner._closing or owner._closed)]
-                    dropped += len(entries) - len(alive)
-                    entries[:] = alive
-        return dropped
 
     @guarded("turning the kiosk page")
     def next_kiosk_page(self) -> None:

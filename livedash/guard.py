@@ -1,0 +1,143 @@
+"""Keeping a bug of ours from ending the monitor, and from printing secrets if it must.
+
+Errors, by where they happen (see also the README's Operations section):
+
+* a poll that fails (HTTP, network, a body that is not the contract) is a state on
+  screen, never an exception: the poller turns it into ``PollFailed``;
+* a bug in one of the app's handlers, actions or timer callbacks is caught by
+  :func:`guarded`: logged, notified for a few seconds, and the app goes on;
+* a bug in the polling loop itself restarts the loop after a backoff (``app.py``);
+* anything else that still reaches Textual (a bug inside a widget's own drawing or
+  event code) ends the app, as Textual must, because the message pump that raised is
+  already stopped: but with one plain line on stderr, exit code 1 and the full
+  traceback in the log file, instead of Textual's traceback with local variables
+  over the terminal (locals could hold a password). Run a kiosk under a service
+  manager that restarts it (systemd ``Restart=on-failure``).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from rich.text import Text
+from textual.app import App
+
+from .clock import Clock
+from .logs import current_log_path
+
+log = logging.getLogger("livedash.app")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# At most one "internal error" notification per this many seconds: a bug that fires on
+# every tick must not bury the screen under toasts (every one is logged).
+_NOTIFY_EVERY = 10.0
+
+
+def guarded(what: str) -> Callable[[F], F]:
+    """Run a handler, action or timer callback so that a bug in it never ends the app.
+
+    Textual treats any exception escaping a handler as fatal: it stops that message
+    pump and exits, printing a traceback *with local variables* over the terminal. Our
+    handlers catch instead: the error is logged (traceback, secrets masked), shown
+    briefly, and the app goes on; the next poll or tick tries again.
+    """
+
+    def decorate(method: F) -> F:
+        if inspect.iscoroutinefunction(method):
+
+            @functools.wraps(method)
+            async def async_wrapper(self: GuardedApp, *args: Any, **kwargs: Any) -> Any:
+                try:
+                    return await method(self, *args, **kwargs)
+                except Exception as exc:
+                    self.internal_error(what, exc)
+                    return None
+
+            return async_wrapper  # type: ignore[return-value]
+
+        @functools.wraps(method)
+        def wrapper(self: GuardedApp, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            except Exception as exc:
+                self.internal_error(what, exc)
+                return None
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+class GuardedApp(App[int]):
+    """An App whose bugs are logged and shown rather than fatal (see the module doc)."""
+
+    clock: Clock
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.internal_errors = 0  # bugs caught and logged (see guarded)
+        self._last_error_notice: float | None = None
+        self._fatal: BaseException | None = None
+
+    def internal_error(self, what: str, exc: BaseException) -> None:
+        """A bug of ours was caught: log it whole, show it briefly, carry on."""
+        self.internal_errors += 1
+        log.error("internal error while %s", what, exc_info=(type(exc), exc, exc.__traceback__))
+        now = self.clock.monotonic()
+        if self._last_error_notice is not None and now - self._last_error_notice < _NOTIFY_EVERY:
+            return
+        self._last_error_notice = now
+        where = current_log_path()
+        try:
+            self.notify(
+                # the exception's type only: its text may quote the server
+                f"Internal error while {what} ({type(exc).__name__}); livedash goes on."
+                + (f" Details in {where}" if where else ""),
+                title="livedash", severity="error", timeout=8, markup=False,
+            )
+        except Exception:  # no notifying while shutting down: the log has it
+            log.debug("could not show the internal-error notice", exc_info=True)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Last resort, for errors outside our guarded code (see the class docstring)."""
+        log.critical("unhandled error; livedash stops",
+                     exc_info=(type(error), error, error.__traceback__))
+        self._fatal = error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Instead of Textual's traceback with locals: one line, the log has the rest."""
+        error = self._fatal
+        name = type(error).__name__ if error is not None else "error"
+        where = current_log_path()
+        self.bell()
+        self.panic(Text(
+            f"livedash stopped after an internal error ({name})."
+            + (f" The details are in {where}" if where else ""),
+        ))
+
+    def prune_dead_watchers(self) -> int:
+        """Drop watchers whose widget is gone; returns how many. Works around Textual
+        issue #6666 (open in 8.2): ``data_bind``/``watch`` entries are stored on the
+        *watched* node and pruned only when its value changes. The Footer binds every
+        FooterKey to its ``compact``, which never changes, and recomposes on each screen
+        or focus change: without this, every dialog opened keeps ~8 dead FooterKeys (about
+        12 KiB) alive for as long as the app runs.
+        """
+        dropped = 0
+        for screen in self.screen_stack:
+            for node in (self, screen, *screen.walk_children()):
+                watchers = getattr(node, "__watchers", None)
+                if not watchers:
+                    continue
+                for entries in watchers.values():
+                    alive = [(owner, callback) for owner, callback in entries
+                             if not (owner._closing or owner._closed)]
+                    dropped += len(entries) - len(alive)
+                    entries[:] = alive
+        return dropped
