@@ -492,12 +492,18 @@ async def test_narrow_table_truncates_id_first(clock, store):
     async with app.run_test(size=(160, 10)) as pilot:
         table = app.table
         assert guid in table.render_line(1).text
+        await pilot.resize_terminal(110, 10)
+        await pilot.pause()
+        line = table.render_line(1).text
+        assert cell_len(line) == 110
+        assert guid not in line and "0f8f" in line and "…" in line
+        assert "Remote party" in table.render_line(0).text  # flexible columns kept
         await pilot.resize_terminal(90, 10)
         await pilot.pause()
         line = table.render_line(1).text
-        assert cell_len(line) == 90
-        assert guid not in line and "0f8f" in line and "…" in line
-        assert "Remote party" in table.render_line(0).text  # flexible columns kept
+        # the id gives way before what a supervisor reads: user and number stay whole
+        assert cell_len(line) == 90 and "0f8f" not in line
+        assert "supervisor-one" in line and "+15550100" in line
         await pilot.resize_terminal(50, 10)
         await pilot.pause()
         line = table.render_line(1).text
@@ -610,3 +616,20 @@ async def test_local_zone_by_default(clock, store):
         table = app.table
         assert started.astimezone(None).strftime("%H:%M:%S") in line_of(table, "a")
         assert " ? " in line_of(table, "b")
+
+
+async def test_a_row_that_cannot_be_drawn_does_not_end_the_app(clock, store, monkeypatch):
+    poll(store, [rec(clock, "boom", 10)])
+    app = TableApp(store, clock)
+    async with app.run_test(size=(120, 10)) as pilot:
+        table = app.table
+
+        def explode(*args, **kwargs):
+            raise RuntimeError("a bug while drawing")
+
+        monkeypatch.setattr(table, "_row_entry", explode)
+        table._row_cache.clear()
+        table.refresh()
+        await pilot.pause()
+        assert "this row could not be drawn" in table.render_line(1).text
+        assert app.is_running

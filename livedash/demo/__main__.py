@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
+import socket
 import sys
 from collections.abc import Callable
 from datetime import datetime
 
-from .faults import FaultInjector
+from .accounts import announcement
 from .floor import DEFAULT_CHURN, Floor
-from .server import create_app, serve_forever
 
 
 def _clock(zone: str | None) -> Callable[[], datetime]:
@@ -54,21 +55,53 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A socket listening on host:port, as aiohttp's TCPSite would open it."""
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.access_log:
         import logging
 
         logging.basicConfig(level=logging.INFO, stream=sys.stderr)
-    floor = Floor(args.calls, args.seed, args.now, live=True, churn=args.churn)
-    faults = FaultInjector(args.fault_rate, seed=args.seed)
-    app = create_app(floor, faults=faults)
+    # Until the event loop handles them: SIGTERM stops us as quietly as SIGINT does.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
+        # Listen and say where at once, then load aiohttp and build the floor (for 10,000
+        # calls, over half a second): the dashboard that started us loads meanwhile, and
+        # its first request waits in the listen backlog until we serve it.
+        try:
+            sock = _listening_socket(args.host, args.port)
+        except OSError as exc:  # port in use, bad address
+            print(f"livedash demo server: {exc}", file=sys.stderr)
+            return 1
+        print(announcement(args.host, sock.getsockname()[1]), flush=True)
+        from .faults import FaultInjector
+        from .server import create_app, serve_forever
+
+        floor = Floor(args.calls, args.seed, args.now, live=True, churn=args.churn)
+        app = create_app(floor, faults=FaultInjector(args.fault_rate, seed=args.seed))
         asyncio.run(serve_forever(app, args.host, args.port, access_log=args.access_log,
-                                  announce=lambda line: print(line, flush=True)))
-    except KeyboardInterrupt:  # a second Ctrl-C during shutdown: still no traceback
+                                  sock=sock))
+    except KeyboardInterrupt:  # also a second Ctrl-C during shutdown: no traceback
         pass
-    except OSError as exc:  # port in use, bad address
+    except OSError as exc:
         print(f"livedash demo server: {exc}", file=sys.stderr)
         return 1
     return 0

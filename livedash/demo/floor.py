@@ -11,6 +11,8 @@ the floor is stepped by hand or follows the monotonic clock (``live=True``).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import math
 import random
@@ -18,7 +20,6 @@ import re
 import threading
 import time
 import unicodedata
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -74,7 +75,21 @@ _COUNTRIES = (
      "+47", 8),
 )
 _COUNTRY_WEIGHTS = [c[0] for c in _COUNTRIES]
+_COUNTRY_CUM_WEIGHTS = list(itertools.accumulate(_COUNTRY_WEIGHTS))
+_COUNTRY_TOTAL = _COUNTRY_CUM_WEIGHTS[-1] + 0.0
+
+
+def _draw_pool(rng: random.Random) -> tuple:
+    """``rng.choices(_POOLS, _COUNTRY_WEIGHTS)[0]``: the same draw, as choices makes it,
+    without re-summing the weights and building a list on each of the 25,000 draws of
+    a 10,000-call floor."""
+    return _POOLS[bisect.bisect(_COUNTRY_CUM_WEIGHTS, rng.random() * _COUNTRY_TOTAL, 0,
+                                len(_POOLS) - 1)]
 _POOLS = [(c[1].split(), c[2].split(), c[3], c[4]) for c in _COUNTRIES]
+
+# The version and variant bits of a random (version 4) UUID, as uuid.UUID sets them.
+_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
 
 _GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
@@ -96,7 +111,10 @@ def iso_duration(seconds: float) -> str:
 
 def dotnet_timestamp(value: datetime) -> str:
     """The seed's format, e.g. 2018-07-02T15:07:00.0000000: 7 fractional digits, no zone."""
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond:06d}0"
+    if value.year < 1000:  # strftime's %Y does not pad: keep its output exactly
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond:06d}0"
+    return (f"{value.year}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:"
+            f"{value.minute:02d}:{value.second:02d}.{value.microsecond:06d}0")
 
 
 @cache  # the name pools are small; this runs for every generated agent
@@ -106,6 +124,20 @@ def _ascii(text: str) -> str:
 
 
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_json_string = json.encoder.encode_basestring  # what _compact writes for a str (C code)
+
+
+def _compact_strings(value: dict[str, str]) -> str:
+    """``_compact(value)`` for a dict of strings, without the encoder's Python layers."""
+    if not all(type(item) is str for item in value.values()):
+        return _compact(value)
+    return "{" + ",".join(
+        _json_string(key) + ":" + _json_string(item) for key, item in value.items()) + "}"
+
+
+def _local_party_json(username: str) -> str:
+    """``_compact({"username": username})``."""
+    return '{"username":' + _json_string(username) + "}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,10 +215,10 @@ class _Call:
         # plus the time since then while running. A step then touches only calls that change.
         self.base = recorded
         self.since = since
-        self.head = f'{{"id":{_compact(rec_id)},"duration":"'.encode()
+        self.head = f'{{"id":{_json_string(rec_id)},"duration":"'.encode()
         middle = (
-            f'","startedAt":"{started_at}","localParty":{_compact({"username": line.username})}'
-            f',"remoteParty":{_compact(remote)},"isPaused":'
+            f'","startedAt":"{started_at}","localParty":{_local_party_json(line.username)}'
+            f',"remoteParty":{_compact_strings(remote)},"isPaused":'
         )
         self.tail_running = (middle + "false}").encode()
         self.tail_paused = (middle + "true}").encode()
@@ -257,22 +289,29 @@ class Floor:
         return floor
 
     def _add_lines(self, count: int) -> None:
+        # Draws as rng.choice(seq) and rng.randrange(a, b) make them (seq[below(len(seq))],
+        # a + below(b - a)), without their argument checks: 15,000 lines for a floor of
+        # 10,000 calls are built while the dashboard waits. Same numbers, same floor.
         rng = self._rng
+        below = rng._randbelow
+        taken = self._taken
         agents = []
         for _ in range(count):
-            first_names, last_names, _, _ = rng.choices(_POOLS, _COUNTRY_WEIGHTS)[0]
-            first, last = _ascii(rng.choice(first_names)), _ascii(rng.choice(last_names))
-            stem = rng.choice((first[:1] + last, f"{first}.{last}", first + last[:1]))
+            first_names, last_names, _, _ = _draw_pool(rng)
+            first = _ascii(first_names[below(len(first_names))])
+            last = _ascii(last_names[below(len(last_names))])
+            stems = (first[:1] + last, f"{first}.{last}", first + last[:1])
+            stem = stems[below(3)]
             username = stem
-            while username in self._taken:  # jsmith, then jsmith2, jsmith3, …
+            while username in taken:  # jsmith, then jsmith2, jsmith3, …
                 self._suffix[stem] = self._suffix.get(stem, 1) + 1
                 username = f"{stem}{self._suffix[stem]}"
-            self._taken.add(username)
-            agents.append((username, self._unique(lambda: str(rng.randrange(100000, 1000000)))))
+            taken.add(username)
+            agents.append((username, self._unique(lambda: str(100000 + below(900000)))))
         for username, numeric_id in agents:
             for _ in range(2 if rng.random() < SECOND_LINE_RATE else 1):
                 device = self._unique(lambda: f"SEP{rng.getrandbits(48):012X}")
-                number = self._unique(lambda: str(rng.randrange(1000, 1000000)))
+                number = self._unique(lambda: str(1000 + below(999000)))
                 self._free.append(Line(device, number, username, numeric_id))
 
     def _unique(self, make: Callable[[], str]) -> str:
@@ -283,19 +322,23 @@ class Floor:
         return value
 
     def _new_id(self) -> str:
-        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        # str(uuid.UUID(int=bits, version=4)), without building the UUID object
+        bits = (self._rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET
+        text = f"{bits:032x}"
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     def _remote_party(self) -> dict[str, str]:
         rng = self._rng
-        first_names, last_names, prefix, digits = rng.choices(_POOLS, _COUNTRY_WEIGHTS)[0]
+        first_names, last_names, prefix, digits = _draw_pool(rng)
         roll = rng.random()
         if roll < UNKNOWN_NUMBER_RATE:
             return {}
-        number = prefix + str(rng.randrange(10**digits)).zfill(digits)
+        below = rng._randbelow  # as in _add_lines: the draws of randrange and choice
+        number = prefix + str(below(10**digits)).zfill(digits)
         if roll < UNKNOWN_NAME_RATE:
             return {"phoneNumber": number}
-        return {"firstName": rng.choice(first_names), "lastName": rng.choice(last_names),
-                "phoneNumber": number}
+        return {"firstName": first_names[below(len(first_names))],
+                "lastName": last_names[below(len(last_names))], "phoneNumber": number}
 
     def _take_free_line(self) -> Line | None:
         if not self._free:

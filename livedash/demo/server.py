@@ -16,6 +16,7 @@ import binascii
 import hmac
 import json
 import signal
+import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -26,13 +27,11 @@ from aiohttp import BasicAuth, hdrs, web
 from aiohttp import log as web_log
 
 from . import floor as floor_mod
+from .accounts import DEMO_PASSWORD, DEMO_USER, VIEWER_USER, announcement
 from .faults import FaultInjector, render
 from .floor import Floor
 
 LIVE_RECORDINGS = "/fw/Apps/Recorder/WebAPI/LiveRecordings"
-DEMO_USER = "supervisor"
-DEMO_PASSWORD = "demo"
-VIEWER_USER = "viewer"
 REQUIRED_LEVEL = 10  # Call Recording Complete Management
 # user name → (password, authorization level)
 DEMO_USERS: Mapping[str, tuple[str, int]] = {
@@ -294,13 +293,15 @@ def create_app(floor: Floor, *, users: Mapping[str, tuple[str, int]] = DEMO_USER
 
 
 async def _listen(app: web.Application, host: str, port: int,
-                  access_log: bool = False) -> tuple[web.AppRunner, int]:
+                  access_log: bool = False,
+                  sock: socket.socket | None = None) -> tuple[web.AppRunner, int]:
     # handler_cancellation: a client that gives up cancels its slow answer. A short
     # shutdown_timeout: stopping is a crash simulation, not a graceful drain.
     runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.1,
                            access_log=web_log.access_logger if access_log else None)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    site = web.TCPSite(runner, host, port) if sock is None else web.SockSite(runner, sock)
+    await site.start()
     return runner, runner.addresses[0][1]
 
 
@@ -402,16 +403,20 @@ class DemoServer:
 
 async def serve_forever(app: web.Application, host: str, port: int, *,
                         access_log: bool = False,
-                        announce: Callable[[str], None] = print) -> None:
-    """Run until SIGTERM or SIGINT, for ``python -m livedash.demo``."""
-    runner, port = await _listen(app, host, port, access_log)
+                        announce: Callable[[str], None] = print,
+                        sock: socket.socket | None = None) -> None:
+    """Run until SIGTERM or SIGINT, for ``python -m livedash.demo``.
+
+    With ``sock`` (already listening, and announced by the caller), serve on it;
+    otherwise listen on ``host``:``port`` and announce the URL.
+    """
+    runner, port = await _listen(app, host, port, access_log, sock)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
-    shown_host = f"[{host}]" if ":" in host else host
-    announce(f"livedash demo server listening on http://{shown_host}:{port}/ "
-             f"(user {DEMO_USER}, password {DEMO_PASSWORD})")
+    if sock is None:
+        announce(announcement(host, port))
     try:
         await stopping.wait()
     finally:

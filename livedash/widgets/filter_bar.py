@@ -8,15 +8,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from ..model import FILTER_NAMES, Filters
 
-LABELS = {
-    "deviceName": "device (SEP…)",
-    "directoryNumber": "directory number",
-    "username": "username",
-    "numericUserId": "numeric user id",
+# (label, placeholder): a filled-in field must still say which filter it is; the
+# placeholders are the vendor article's own examples.
+FIELDS = {
+    "deviceName": ("Device", "SEP123456789ABC"),
+    "directoryNumber": ("Line", "123456"),
+    "username": ("User", "user1"),
+    "numericUserId": ("User id", "654321"),
 }
 
 
@@ -42,9 +44,11 @@ class FilterBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         for name in FILTER_NAMES:
+            label, example = FIELDS[name]
+            yield Label(label, classes="filter-label")
             yield Input(
                 value=getattr(self._initial, name),
-                placeholder=LABELS[name],
+                placeholder=example,
                 id=f"filter-{name}",
                 compact=True,
                 select_on_focus=False,

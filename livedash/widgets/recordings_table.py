@@ -20,7 +20,9 @@ Server strings are drawn as plain Segments, never parsed as markup: ``[b]`` and
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, tzinfo
+from itertools import zip_longest
 from math import ceil
 from operator import attrgetter
 from typing import ClassVar, NamedTuple
@@ -44,6 +46,8 @@ from ..timefmt import format_clock, format_duration
 
 __all__ = ["COLUMNS", "RecordingsTable"]
 
+log = logging.getLogger(__name__)
+
 # (key, header) in display order.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("state", "State"),
@@ -64,9 +68,12 @@ _DEFAULT_REVERSE = {"duration": True, "started": True}
 _FIXED_WIDTHS = {"state": 9, "started": 9}  # "❚❚ PAUSED"; "Started ▼"
 _MIN_DURATION_WIDTH = 10  # "Duration ▼"; grows if a duration ever needs more
 _ID_WIDTH = 36  # a GUID
-_MIN_ID_WIDTH = 4  # below this the id column is dropped altogether
+_MIN_ID_WIDTH = 8  # below this the id column is dropped altogether
 _FLEX = ("user", "remote", "number")
 _FLEX_MIN = {"user": 8, "remote": 12, "number": 8}  # "Remote party" is 12
+# What a supervisor reads matters more than the id: the flexible columns get this much
+# before the id gets any room (an E.164 number is at most 16 characters).
+_FLEX_WANT = {"user": 14, "remote": 18, "number": 16}
 _NUMBER_MAX = 20  # phone numbers are short: the spare room goes to the names
 _PAD = 1  # blank cells either side of every column
 
@@ -79,6 +86,7 @@ _LAST = "\U0010ffff"  # sorts after any text: empty values go last
 _NO_START = datetime.min.replace(tzinfo=UTC)
 
 _ROW_CACHE_SIZE = 4096
+_ID = attrgetter("id")
 
 
 def _fit(text: str, width: int, right: bool = False) -> str:
@@ -173,8 +181,9 @@ def compute_layout(width: int, duration_width: int = _MIN_DURATION_WIDTH) -> _La
     """Column positions for a content ``width``.
 
     Fixed columns (state, duration, started) keep their width. The id takes 36 cells when
-    there is room; when the table is narrow it is truncated first (dropped below 4 cells),
-    then the flexible columns (user, remote party, number) shrink, proportionally.
+    there is room; when the table is narrow it is truncated first (dropped below 8 cells)
+    so that user, remote party and number keep readable widths; only then do those
+    shrink, towards their minimums.
     """
     pad = 2 * _PAD
     fixed = {
@@ -187,22 +196,27 @@ def compute_layout(width: int, duration_width: int = _MIN_DURATION_WIDTH) -> _La
     avail = width - fixed_total - pad * len(_FLEX)  # for the flex contents and the id column
 
     widths: dict[str, int] = dict(fixed)
-    if avail >= _ID_WIDTH + pad + flex_min_total:
+    if avail >= _ID_WIDTH + pad + sum(_FLEX_WANT.values()):
         widths["id"] = _ID_WIDTH
         spare = avail - _ID_WIDTH - pad
-        number = max(_FLEX_MIN["number"], min(_NUMBER_MAX, spare // 4))
+        number = max(_FLEX_WANT["number"], min(_NUMBER_MAX, spare // 4))
         names = spare - number
-        user = max(_FLEX_MIN["user"], names * 2 // 5)
+        user = max(_FLEX_WANT["user"], names * 2 // 5)
         widths.update(user=user, remote=names - user, number=number)
-    elif avail - pad - flex_min_total >= _MIN_ID_WIDTH:
-        widths["id"] = avail - pad - flex_min_total
-        widths.update(_FLEX_MIN)
+    elif avail - pad - sum(_FLEX_WANT.values()) >= _MIN_ID_WIDTH:
+        widths["id"] = avail - pad - sum(_FLEX_WANT.values())
+        widths.update(_FLEX_WANT)
     else:
         widths["id"] = 0
         room = max(0, avail)
         if room >= flex_min_total:
-            widths.update(_FLEX_MIN)
-            widths["remote"] += room - flex_min_total
+            # each flexible column gets its minimum, then a share of the rest up to its want
+            extra = room - flex_min_total
+            wants = {key: _FLEX_WANT[key] - _FLEX_MIN[key] for key in _FLEX}
+            total = sum(wants.values())
+            for key in _FLEX:
+                widths[key] = _FLEX_MIN[key] + min(wants[key], extra * wants[key] // total)
+            widths["remote"] += room - sum(widths[key] for key in _FLEX)
         else:
             shares = {key: room * _FLEX_MIN[key] // flex_min_total for key in _FLEX}
             shares["remote"] += room - sum(shares.values())
@@ -287,6 +301,7 @@ class RecordingsTable(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._draw_failed = False  # logged once; later failures draw the placeholder
         self.store = store
         self.clock = clock
         self.display_tz = display_tz
@@ -311,6 +326,9 @@ class RecordingsTable(ScrollView, can_focus=True):
         self._pseudo_state: object = None
         self._pass: _Pass | None = None
         self._tick_full_lines = False  # benchmark switch: refresh whole lines on tick
+        # What the last full sort was made from, so that a fade-out does not re-sort.
+        self._synced_records: dict | None = None
+        self._synced_sort: tuple[str, bool] | None = None
 
     # -- reading ----------------------------------------------------------------------
 
@@ -360,11 +378,16 @@ class RecordingsTable(ScrollView, can_focus=True):
 
         The cursor stays on its recording, at the same screen row when it was visible;
         when its recording is gone altogether it stays at the same index. Cost: one sort
-        of the visible records plus a repaint of the visible lines.
+        of the visible records (when the only change since the last sync is faded-out
+        rows leaving, they are just taken out: rows are re-ordered when data arrives, not
+        in between), plus a repaint of the lines whose row changed: a poll that changed
+        nothing on screen repaints nothing (the durations tick on anyway).
         """
         now = self.clock.monotonic()
         store = self.store
         ended = store.ended
+        old_rows = self._rows
+        old_ended = self._ended
         frozen = self._frozen
         if ended:
             for rec_id, rec in ended.items():
@@ -380,8 +403,19 @@ class RecordingsTable(ScrollView, can_focus=True):
         page = self._page_rows
         screen_row = old_index - first if first <= old_index < first + page else None
 
-        self._rows = rows = self._order(store.visible(), now)
-        self._ids = ids = [rec.id for rec in rows]
+        sort = (self.sort_key, self.sort_reverse)
+        if (diff is None and store.records is self._synced_records
+                and sort == self._synced_sort):
+            # Nothing arrived and nothing was re-sorted: only faded rows may have left.
+            records = store.records
+            self._rows = rows = [
+                rec for rec in self._rows if rec.id in records or rec.id in ended
+            ]
+        else:
+            self._rows = rows = self._order(store.visible(), now)
+            self._synced_records = store.records
+            self._synced_sort = sort
+        self._ids = ids = list(map(_ID, rows))
 
         count = len(rows)
         if old_id is not None and self._ids:
@@ -399,9 +433,30 @@ class RecordingsTable(ScrollView, can_focus=True):
             target = self._cursor - screen_row
         else:
             target = first
-        if self.is_mounted:
-            self.scroll_to(y=max(0, min(target, self.max_scroll_y)), animate=False, force=True)
-        self.refresh()
+        if not self.is_mounted:
+            return
+        target = max(0, min(target, self.max_scroll_y))
+        if target != first or not old_rows or (diff is not None and diff.reset):
+            self.scroll_to(y=target, animate=False, force=True)
+            self.refresh()
+            return
+        # The same first row: repaint the lines showing another record, or the same one
+        # ended since, or the cursor arriving or leaving.
+        new_ended = self._ended
+        changed = [
+            y for y, (old, new) in enumerate(
+                zip_longest(old_rows[first:first + page], rows[first:first + page]))
+            if old is not new or (new is not None and (new.id in old_ended) != (new.id in
+                                                                             new_ended))
+        ]
+        if self._cursor != old_index:
+            changed += [old_index - first, self._cursor - first]
+        if len(changed) > page // 2:
+            self.refresh()
+        else:
+            for y in changed:
+                if 0 <= y < page:
+                    self.refresh_line(first + y + 1)
 
     def _order(self, rows: list[LiveRecording], now: float) -> list[LiveRecording]:
         """``rows`` sorted by the sort column, ties broken by id (ascending).
@@ -446,10 +501,15 @@ class RecordingsTable(ScrollView, can_focus=True):
         else:  # pragma: no cover - sort_by validates
             raise ValueError(key)
         if numeric and len(set(keys)) != count:
-            keys = [
-                (value, rec.id) for value, rec in zip(keys, rows, strict=True)
-            ]  # ties: add the id
-        order = sorted(range(count), key=keys.__getitem__, reverse=reverse)
+            # Ties are the rule here (whole seconds, one observation time per poll), and
+            # (value, id) tuples compare slowly. Two stable passes give the same order:
+            # by id, then by value; reversing the result is the exact reverse.
+            by_id = sorted(range(count), key=list(map(_ID, rows)).__getitem__)
+            order = sorted(by_id, key=keys.__getitem__)
+            if reverse:
+                order.reverse()
+        else:
+            order = sorted(range(count), key=keys.__getitem__, reverse=reverse)
         return [rows[index] for index in order]
 
     def _ended_indexes(self, rows: list[LiveRecording]) -> range | list[int]:
@@ -511,6 +571,7 @@ class RecordingsTable(ScrollView, can_focus=True):
         self.sort_key = key
         self.sort_reverse = reverse
         self._header_cache = None
+        self._synced_sort = None  # re-order now, even by the same column
         self.sync()
 
     # -- cursor and paging --------------------------------------------------------------
@@ -747,6 +808,19 @@ class RecordingsTable(ScrollView, can_focus=True):
             self._pass = None
 
     def render_line(self, y: int) -> Strip:
+        # An exception escaping here would end the app (Textual stops the widget): a
+        # row that cannot be drawn becomes a visible placeholder and one log entry.
+        try:
+            return self._draw_line(y)
+        except Exception:
+            if not self._draw_failed:
+                self._draw_failed = True
+                log.exception("a table row could not be drawn")
+            width = self.size.width
+            return Strip([Segment(_fit(" ⚠ this row could not be drawn (see the log)", width))],
+                         width)
+
+    def _draw_line(self, y: int) -> Strip:
         frame = self._pass or self._begin_pass()
         width, first, layout, styles, now, cursor = frame
         if y == 0:
