@@ -17,7 +17,6 @@ from .credentials import Credentials, Secret
 from .guard import GuardedApp, guarded
 from .logs import add_secret
 from .messages import PollFailed, PollSucceeded
-from .model import local_zone
 from .poller import Backoff, Poller
 from .safe_text import safe_text
 from .settings import Settings
@@ -65,15 +64,7 @@ class LiveDashApp(GuardedApp):
         self.clock = clock or Clock()
         self.store = LiveStore(self.clock)
         self.store.set_filters(settings.filters)
-        self.client = client or RecordingsClient(
-            settings.url,
-            settings.credentials,
-            timeout=settings.timeout,
-            tls=settings.tls,
-            server_tz=settings.server_tz or local_zone(),
-            max_body_bytes=settings.max_body_bytes,
-            clock=self.clock.monotonic,
-        )
+        self.client = client or settings.make_client(self.clock.monotonic)
         self.poller = Poller(
             self.client,
             interval=settings.interval,

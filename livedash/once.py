@@ -18,10 +18,9 @@ from .client import (
     ForbiddenError,
     HttpStatusError,
     NetworkError,
-    RecordingsClient,
 )
 from .clock import Clock
-from .model import LiveRecording, local_zone
+from .model import LiveRecording
 from .safe_text import safe_text
 from .settings import Settings
 from .timefmt import format_duration
@@ -127,15 +126,7 @@ WRITERS = {"table": write_table, "json": write_json, "csv": write_csv}
 async def run_once(settings: Settings, fmt: str, out: TextIO = sys.stdout,
                    err: TextIO = sys.stderr, clock: Clock | None = None) -> int:
     clock = clock or Clock()
-    client = RecordingsClient(
-        settings.url,
-        settings.credentials,
-        timeout=settings.timeout,
-        tls=settings.tls,
-        server_tz=settings.server_tz or local_zone(),
-        max_body_bytes=settings.max_body_bytes,
-        clock=clock.monotonic,
-    )
+    client = settings.make_client(clock.monotonic)
     for warning in settings.transport_warnings():
         err.write(f"livedash: warning: {warning}\n")
     try:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from urllib.parse import urlsplit
 
-from .client import TlsOptions
+from .client import RecordingsClient, TlsOptions
 from .credentials import Credentials
-from .model import Filters
+from .model import Filters, local_zone
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,18 @@ class Settings:
     kiosk: bool = False
     kiosk_page_seconds: float = 10.0
     max_body_bytes: int = 32 * 1024 * 1024
+
+    def make_client(self, monotonic: Callable[[], float]) -> RecordingsClient:
+        """The one RecordingsClient these settings describe (dashboard and --once alike)."""
+        return RecordingsClient(
+            self.url,
+            self.credentials,
+            timeout=self.timeout,
+            tls=self.tls,
+            server_tz=self.server_tz or local_zone(),
+            max_body_bytes=self.max_body_bytes,
+            clock=monotonic,
+        )
 
     @property
     def host(self) -> str:
