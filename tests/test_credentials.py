@@ -358,7 +358,7 @@ async def test_once_prints_transport_warnings_first(demo_server):
 # -- TLS: verified by default ---------------------------------------------------------
 
 def _self_signed(tmp_path):
-    """A self-signed certificate for 127.0.0.1 (cryptography comes with the keyring extra)."""
+    """A self-signed certificate for 127.0.0.1 (cryptography is in the test extras)."""
     pytest.importorskip("cryptography")
     import datetime as dt
     import ipaddress
