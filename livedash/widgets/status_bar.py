@@ -10,7 +10,14 @@ from ..status import StatusView
 
 
 class StatusBar(Static):
+    _shown: StatusView | None = None
+
     def show(self, view: StatusView) -> None:
+        # Called every second: an unchanged line must not cost a re-layout and a frame
+        # (StatusView is a frozen dataclass, so == compares the text).
+        if view == self._shown:
+            return
+        self._shown = view
         for level in ("live", "stale", "error", "connecting", "paused"):
             self.set_class(view.level == level, f"-{level}")
         text = Text(no_wrap=False)
