@@ -16,14 +16,7 @@ from livedash.client import BodyError, decode_body
 from livedash.demo.floor import Floor
 from livedash.model import Filters, RecordCache
 
-SEED = {
-    "id": "6b98303a-b295-473a-adae-19b78aca468d",
-    "duration": "PT1M13S",
-    "startedAt": "2018-07-02T15:07:00.0000000",
-    "localParty": {"username": "user1"},
-    "remoteParty": {"firstName": "John", "lastName": "Doe", "phoneNumber": "+1555123456"},
-    "isPaused": False,
-}
+from .test_model import SEED_EXAMPLE as SEED
 
 
 def compact(records: list) -> bytes:
