@@ -8,12 +8,13 @@ message is safe to show (it never holds the password) and says what happened.
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import json
 import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 
 import httpx
 
@@ -39,6 +40,7 @@ class FetchError(Exception):
 
     retry = True
     kind = "error"
+    retry_after: float | None = None  # seconds the server asked us to wait (Retry-After)
 
 
 class AuthError(FetchError):
@@ -60,9 +62,10 @@ class HttpStatusError(FetchError):
 
     kind = "http"
 
-    def __init__(self, message: str, status: int):
+    def __init__(self, message: str, status: int, retry_after: float | None = None):
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
 
 
 class NetworkError(FetchError):
@@ -129,9 +132,31 @@ def _status_error(response: httpx.Response, url: str) -> FetchError:
             status,
         )
     reason = response.reason_phrase or "error"
-    if status >= 500:
-        return HttpStatusError(f"{status} {reason}: the server failed to answer", status)
-    return HttpStatusError(f"{status} {reason}: unexpected answer from the server", status)
+    what = "the server failed to answer" if status >= 500 else "unexpected answer from the server"
+    retry_after = _retry_after(response.headers.get("Retry-After"))
+    if retry_after is not None:
+        what += f" (it asked to wait {retry_after:g}s)"
+    return HttpStatusError(f"{status} {reason}: {what}", status, retry_after)
+
+
+_MAX_RETRY_AFTER = 3600.0  # an hour: a longer wait is a misconfigured proxy, not advice
+
+
+def _retry_after(value: str | None) -> float | None:
+    """``Retry-After`` (RFC 9110 10.2.3): delay-seconds or an HTTP-date; None if absent or
+    unreadable. The poller waits at least this long, within its backoff cap."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), _MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # RFC 9110 dates are GMT
+        when = when.replace(tzinfo=UTC)
+    return min(max(0.0, (when - datetime.now(UTC)).total_seconds()), _MAX_RETRY_AFTER)
 
 
 def decode_body(body: bytes, content_type: str, filters: Filters, observed_at: float,

@@ -152,6 +152,8 @@ class Poller:
                 self._on_error(exc, None)
                 return None
             delay = self.backoff.delay(self.failures)
+            if exc.retry_after is not None:  # the server said when: not sooner, within the cap
+                delay = max(delay, min(exc.retry_after, self.backoff.cap))
             self._on_error(exc, delay)
             return delay
         except Exception as exc:  # a bug of ours must not stop the monitor

@@ -1,6 +1,7 @@
 """RecordingsClient against the demo server over loopback HTTP."""
 
-from datetime import UTC, datetime
+import email.utils
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,6 +11,7 @@ from livedash.client import (
     ForbiddenError,
     HttpStatusError,
     NetworkError,
+    _retry_after,
 )
 from livedash.credentials import Credentials, Secret
 from livedash.demo.server import VIEWER_USER
@@ -92,6 +94,26 @@ async def test_faults_become_typed_errors(make_client, demo_server, kind, error,
     demo_server.faults.inject(kind, count=1)
     with pytest.raises(error, match=text):
         await make_client().fetch(Filters())
+
+
+async def test_retry_after_is_read_from_the_answer(make_client, demo_server):
+    demo_server.faults.inject("503_html", count=1, retry_after=45)
+    with pytest.raises(HttpStatusError, match=r"\(it asked to wait 45s\)") as caught:
+        await make_client().fetch(Filters())
+    assert caught.value.retry_after == 45
+
+
+@pytest.mark.parametrize(("header", "seconds"), [
+    (None, None), ("", None), ("120", 120), (" 7 ", 7), ("99999999", 3600),
+    ("soon", None), ("-5", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0),
+])
+def test_retry_after_values(header, seconds):
+    assert _retry_after(header) == seconds
+
+
+def test_retry_after_as_a_date():
+    when = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
+    assert 80 <= _retry_after(when) <= 90
 
 
 async def test_timeout_is_a_network_error(make_client, demo_server):

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from livedash.client import AuthError, FetchResult, NetworkError
+from livedash.client import AuthError, FetchResult, HttpStatusError, NetworkError
 from livedash.model import Filters
 from livedash.poller import Backoff, Poller
 
@@ -97,6 +97,18 @@ async def test_transient_errors_back_off_exponentially_with_a_cap(rig):
         await settle()
         poller.poll_now()  # the test skips the wait; the delay is what we check
     assert [delay for _, delay in errors] == [2, 4, 8, 16, 32, 60, 60]
+
+
+async def test_retry_after_is_honoured_within_the_cap(rig):
+    poller, client, _, errors, settle = rig
+    # (Retry-After, failures so far) → the wait: the server's word when it is longer than
+    # the backoff, the backoff when it is longer, never past the 60 s cap
+    for n, retry_after in enumerate((20, 0, 600), start=1):
+        _, answer = await client.next_call(n)
+        answer.set_exception(HttpStatusError("503", 503, retry_after=retry_after))
+        await settle()
+        poller.poll_now()
+    assert [delay for _, delay in errors] == [20, 4, 60]
 
 
 async def test_backoff_jitter_stays_within_a_quarter():

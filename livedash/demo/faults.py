@@ -48,7 +48,7 @@ class _Queued:
 def _check(kind: str, params: Mapping[str, Any]) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)}")
-    for name in ("delay", "mb"):
+    for name in ("delay", "mb", "retry_after"):
         value = params.get(name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
                                   or value < 0):
@@ -292,7 +292,7 @@ async def render(fault: Fault, request: web.Request, floor: Floor,
         return web.Response(status=502, text=_PAGE_502, content_type=_HTML)
     if kind == "503_html":
         return web.Response(status=503, text=_PAGE_503, content_type=_HTML,
-                            headers={"Retry-After": "5"})
+                            headers={"Retry-After": f"{fault.params.get('retry_after', 5):g}"})
     if kind == "slow":
         # asyncio.sleep: the loop keeps serving other requests, and a client that gives up
         # (or a server stop) cancels this handler.
