@@ -158,13 +158,21 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.INTERNAL
 
 
+def import_dashboard() -> type:
+    """The dashboard's App class; Textual is imported only when the dashboard runs."""
+    from .app import LiveDashApp
+
+    return LiveDashApp
+
+
 def _main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         if args.demo:
             try:
-                url = stack.enter_context(
-                    embedded_demo(args.demo_calls, args.demo_seed, args.demo_fault_rate)
-                )
+                url = stack.enter_context(embedded_demo(
+                    args.demo_calls, args.demo_seed, args.demo_fault_rate,
+                    meanwhile=None if args.once else import_dashboard,
+                ))
             except DemoStartError as exc:
                 print(f"livedash: {exc}", file=sys.stderr)
                 return ExitCode.INTERNAL
@@ -195,8 +203,6 @@ def _main(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             from .once import run_once
 
             return asyncio.run(run_once(settings, args.format))
-        from .app import LiveDashApp  # Textual is imported only for the dashboard
-
-        app = LiveDashApp(settings)
+        app = import_dashboard()(settings)
         app.run()
         return app.return_code or 0

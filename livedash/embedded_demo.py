@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from .credentials import Credentials, Secret
@@ -23,8 +23,14 @@ class DemoStartError(RuntimeError):
 
 
 @contextmanager
-def embedded_demo(calls: int, seed: int | None, fault_rate: float = 0.0) -> Iterator[str]:
-    """Start ``python -m livedash.demo`` on a free loopback port; yield its URL."""
+def embedded_demo(calls: int, seed: int | None, fault_rate: float = 0.0, *,
+                  meanwhile: Callable[[], object] | None = None) -> Iterator[str]:
+    """Start ``python -m livedash.demo`` on a free loopback port; yield its URL.
+
+    ``meanwhile`` runs once the server process is spawned, before its URL is awaited:
+    the dashboard imports Textual then, while the server starts (about 0.3 s less to
+    the first rows than doing one after the other).
+    """
     argv = [sys.executable, "-m", "livedash.demo", "--port", "0", "--calls", str(calls)]
     if seed is not None:
         argv += ["--seed", str(seed)]
@@ -35,6 +41,8 @@ def embedded_demo(calls: int, seed: int | None, fault_rate: float = 0.0) -> Iter
         text=True,
     )
     try:
+        if meanwhile is not None:
+            meanwhile()
         url = None
         assert proc.stdout is not None
         for line in proc.stdout:  # the server prints its URL once it listens
