@@ -43,6 +43,38 @@ WARM_UP = 60.0  # seconds: caches and pools fill during the first minute
 
 
 # ----------------------------------------------------------------------- the child
+def malloc_figures() -> dict:
+    """glibc's own view of its heap (Linux): bytes in use and bytes held free.
+
+    RSS can grow while Python's live objects do not (tracemalloc flat): then these say
+    whether the C allocator is holding freed memory (fragmentation) or the program is.
+    """
+    info = _mallinfo2()
+    if info is None:
+        return {}
+    return {"heap_used_mib": round(info.uordblks / 2**20, 2),
+            "heap_free_mib": round(info.fordblks / 2**20, 2),
+            "heap_mmap_mib": round(info.hblkhd / 2**20, 2)}
+
+
+def _mallinfo2():
+    import ctypes
+    import ctypes.util
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+            "uordblks", "fordblks", "keepcost")]
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"))
+        mallinfo2 = libc.mallinfo2
+    except (OSError, AttributeError, TypeError):
+        return None
+    mallinfo2.restype = MallInfo2
+    return mallinfo2()
+
+
 def run_child(args: argparse.Namespace) -> int:
     import psutil
 
@@ -90,6 +122,8 @@ def run_child(args: argparse.Namespace) -> int:
                 "internal_errors": self.internal_errors,
                 "rows": self.table.row_count,
                 "cpu_s": round(sum(process.cpu_times()[:2]), 2),
+                "py_blocks": sys.getallocatedblocks(),
+                **malloc_figures(),
             }
             out.write(json.dumps(line) + "\n")
             out.flush()
@@ -217,11 +251,14 @@ def run_parent(args: argparse.Namespace) -> int:
     samples = [json.loads(line) for line in stats.read_text().splitlines()] if (
         stats.exists()) else []
     print(f"\n{'t/s':>7}{'rss MiB':>9}{'tasks':>7}{'fds':>5}{'thr':>5}{'polls':>7}"
-          f"{'failed':>8}{'rows':>6}{'cpu s':>8}")
+          f"{'failed':>8}{'rows':>6}{'cpu s':>8}{'py blocks':>10}{'heap used':>10}"
+          f"{'heap free':>10}")
     for s in samples:
         failed = s["outcomes"] - s["polls_ok"]
         print(f"{s['t']:>7}{s['rss_mib']:>9}{s['tasks']:>7}{s['fds']:>5}{s['threads']:>5}"
-              f"{s['polls_ok']:>7}{failed:>8}{s['rows']:>6}{s['cpu_s']:>8}")
+              f"{s['polls_ok']:>7}{failed:>8}{s['rows']:>6}{s['cpu_s']:>8}"
+              f"{s.get('py_blocks', ''):>10}{s.get('heap_used_mib', ''):>10}"
+              f"{s.get('heap_free_mib', ''):>10}")
     crashed = []
     if code != 0:
         crashed.append(f"the app exited with {code}")

@@ -16,6 +16,7 @@ from .clock import Clock
 from .credentials import Credentials, Secret
 from .guard import GuardedApp, guarded
 from .logs import add_secret
+from .memory import release_free_memory, tune_allocator
 from .messages import PollFailed, PollSucceeded
 from .poller import Backoff, Poller
 from .safe_text import safe_text
@@ -30,7 +31,9 @@ from .widgets.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
 
-_PRUNE_EVERY_TICKS = 60  # seconds between prune_dead_watchers() runs (see guard.py)
+# seconds between housekeeping runs: prune_dead_watchers() (see guard.py) and
+# release_free_memory() (see memory.py); each takes well under a millisecond
+_HOUSEKEEPING_TICKS = 60
 
 def styles_dir() -> Path:
     """``styles/``: inside the installed package, or at the top of a source checkout."""
@@ -104,6 +107,7 @@ class LiveDashApp(GuardedApp):
         return self.query_one(RecordingsTable)
 
     def on_mount(self) -> None:
+        tune_allocator()  # weeks on a kiosk: see memory.py
         self.title = f"livedash — {self.settings.host}"
         self.run_worker(self._run_poller(), name="poller", group="poll", exclusive=True)
         self.set_interval(1.0, self.tick)
@@ -231,8 +235,9 @@ class LiveDashApp(GuardedApp):
         self.table.tick()
         self._refresh_status()
         self._ticks += 1
-        if self._ticks % _PRUNE_EVERY_TICKS == 0:
+        if self._ticks % _HOUSEKEEPING_TICKS == 0:
             self.prune_dead_watchers()
+            release_free_memory()
 
     @guarded("turning the kiosk page")
     def next_kiosk_page(self) -> None:

@@ -1,0 +1,34 @@
+"""The allocator tuning behind a flat resident memory (see livedash/memory.py)."""
+
+import sys
+
+import pytest
+
+from livedash import memory
+
+glibc = pytest.mark.skipif(memory._glibc() is None, reason="needs glibc (Linux)")
+
+
+@glibc
+def test_thresholds_are_pinned():
+    assert memory.tune_allocator() is True
+
+
+@glibc
+def test_free_pages_in_the_middle_of_the_heap_go_back():
+    memory.tune_allocator()
+    blocks = [bytes(1000) for _ in range(20_000)]  # ~20 MB of heap (not pymalloc: > 512 B)
+    keep = bytes(1000)  # allocated after them: the freed pages are not at the heap's top
+    del blocks
+    assert memory.release_free_memory() is True
+    assert len(keep) == 1000
+
+
+def test_no_glibc_is_a_quiet_no_op(monkeypatch):
+    memory._glibc.cache_clear()
+    monkeypatch.setattr(sys, "platform", "darwin")
+    try:
+        assert memory.tune_allocator() is False
+        assert memory.release_free_memory() is False
+    finally:
+        memory._glibc.cache_clear()
