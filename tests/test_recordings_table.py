@@ -433,6 +433,24 @@ async def test_marks_new_changed_ended(clock, store):
         assert styles["gone"].dim
 
 
+async def test_row_caches_forget_calls_that_are_over(clock, store):
+    """A floor with churn: what is cached follows the table, not its history."""
+    poll(store, [rec(clock, f"first-{i}", 100 + i) for i in range(10)])
+    app = TableApp(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        for round_ in range(1, 30):  # every call ends and ten new ones start, 29 times
+            clock.advance(10)  # past the highlights and the fade-outs
+            if store.expire_marks():
+                table.sync()
+            table.sync(poll(store, [rec(clock, f"r{round_}-{i}", 100 + i) for i in range(10)]))
+            await pilot.pause()
+        on_screen = set(table._ids)
+        assert len(on_screen) == 20  # ten calls, and the ten that just ended, fading
+        assert 10 <= len(table._row_cache) and set(table._row_cache.keys()) <= on_screen
+        assert set(table._drawn_marks) <= on_screen
+
+
 # -- hostile strings and widths --------------------------------------------------------------
 
 HOSTILE = [

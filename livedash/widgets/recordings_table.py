@@ -416,6 +416,7 @@ class RecordingsTable(ScrollView, can_focus=True):
             self._synced_records = store.records
             self._synced_sort = sort
         self._ids = ids = list(map(_ID, rows))
+        self._forget_departed(store.records, ended)
 
         count = len(rows)
         if old_id is not None and self._ids:
@@ -457,6 +458,23 @@ class RecordingsTable(ScrollView, can_focus=True):
             for y in changed:
                 if 0 <= y < page:
                     self.refresh_line(first + y + 1)
+
+    def _forget_departed(self, records: dict, ended: dict) -> None:
+        """Drop what is cached for rows no longer in the table.
+
+        Without this the per-row caches fill up to their bounds with calls long over: on
+        a floor with churn that is megabytes kept for nothing, and a soak's resident
+        memory that keeps growing for an hour before it levels off. Cost: one dict lookup
+        per cached row (about the rows drawn), per sync.
+        """
+        cache = self._row_cache
+        gone = [rec_id for rec_id in cache.keys() if rec_id not in records
+                and rec_id not in ended]
+        for rec_id in gone:
+            cache.discard(rec_id)
+        drawn = self._drawn_marks
+        for rec_id in [k for k in drawn if k not in records and k not in ended]:
+            del drawn[rec_id]
 
     def _order(self, rows: list[LiveRecording], now: float) -> list[LiveRecording]:
         """``rows`` sorted by the sort column, ties broken by id (ascending).
