@@ -15,8 +15,10 @@ from .client import RecordingsClient
 from .clock import Clock
 from .credentials import Credentials, Secret
 from .guard import GuardedApp, guarded
+from .housekeeping import INTERVAL_SECONDS as HOUSEKEEPING_SECONDS
+from .housekeeping import housekeeping
 from .logs import add_secret
-from .memory import release_free_memory, tune_allocator
+from .memory import tune_allocator
 from .messages import PollFailed, PollSucceeded
 from .poller import Backoff, Poller
 from .safe_text import safe_text
@@ -31,9 +33,6 @@ from .widgets.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
 
-# seconds between housekeeping runs: prune_dead_watchers() (see guard.py) and
-# release_free_memory() (see memory.py); each takes well under a millisecond
-_HOUSEKEEPING_TICKS = 60
 
 def styles_dir() -> Path:
     """``styles/``: inside the installed package, or at the top of a source checkout."""
@@ -235,9 +234,8 @@ class LiveDashApp(GuardedApp):
         self.table.tick()
         self._refresh_status()
         self._ticks += 1
-        if self._ticks % _HOUSEKEEPING_TICKS == 0:
-            self.prune_dead_watchers()
-            release_free_memory()
+        if self._ticks % HOUSEKEEPING_SECONDS == 0:
+            housekeeping(self)
 
     @guarded("turning the kiosk page")
     def next_kiosk_page(self) -> None:

@@ -120,24 +120,3 @@ class GuardedApp(App[int]):
             f"livedash stopped after an internal error ({name})."
             + (f" The details are in {where}" if where else ""),
         ))
-
-    def prune_dead_watchers(self) -> int:
-        """Drop watchers whose widget is gone; returns how many. Works around Textual
-        issue #6666 (open in 8.2): ``data_bind``/``watch`` entries are stored on the
-        *watched* node and pruned only when its value changes. The Footer binds every
-        FooterKey to its ``compact``, which never changes, and recomposes on each screen
-        or focus change: without this, every dialog opened keeps ~8 dead FooterKeys (about
-        12 KiB) alive for as long as the app runs.
-        """
-        dropped = 0
-        for screen in self.screen_stack:
-            for node in (self, screen, *screen.walk_children()):
-                watchers = getattr(node, "__watchers", None)
-                if not watchers:
-                    continue
-                for entries in watchers.values():
-                    alive = [(owner, callback) for owner, callback in entries
-                             if not (owner._closing or owner._closed)]
-                    dropped += len(entries) - len(alive)
-                    entries[:] = alive
-        return dropped
