@@ -43,44 +43,13 @@ WARM_UP = 60.0  # seconds: caches and pools fill during the first minute
 
 
 # ----------------------------------------------------------------------- the child
-def malloc_figures() -> dict:
-    """glibc's own view of its heap (Linux): bytes in use and bytes held free.
-
-    RSS can grow while Python's live objects do not (tracemalloc flat): then these say
-    whether the C allocator is holding freed memory (fragmentation) or the program is.
-    """
-    info = _mallinfo2()
-    if info is None:
-        return {}
-    return {"heap_used_mib": round(info.uordblks / 2**20, 2),
-            "heap_free_mib": round(info.fordblks / 2**20, 2),
-            "heap_mmap_mib": round(info.hblkhd / 2**20, 2)}
-
-
-def _mallinfo2():
-    import ctypes
-    import ctypes.util
-
-    class MallInfo2(ctypes.Structure):
-        _fields_ = [(name, ctypes.c_size_t) for name in (
-            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
-            "uordblks", "fordblks", "keepcost")]
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"))
-        mallinfo2 = libc.mallinfo2
-    except (OSError, AttributeError, TypeError):
-        return None
-    mallinfo2.restype = MallInfo2
-    return mallinfo2()
-
-
 def run_child(args: argparse.Namespace) -> int:
     import psutil
 
     from livedash.app import LiveDashApp
     from livedash.credentials import Credentials, Secret
     from livedash.logs import setup_logging
+    from livedash.memory import heap_figures
     from livedash.settings import Settings
     from livedash.widgets.screens import DetailsScreen
 
@@ -123,7 +92,7 @@ def run_child(args: argparse.Namespace) -> int:
                 "rows": self.table.row_count,
                 "cpu_s": round(sum(process.cpu_times()[:2]), 2),
                 "py_blocks": sys.getallocatedblocks(),
-                **malloc_figures(),
+                **heap_figures(),
             }
             out.write(json.dumps(line) + "\n")
             out.flush()

@@ -36,6 +36,12 @@ _MMAP_THRESHOLD = 128 * 1024
 _TRIM_THRESHOLD = 128 * 1024
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+        "uordblks", "fordblks", "keepcost")]
+
+
 @cache
 def _glibc() -> ctypes.CDLL | None:
     if not sys.platform.startswith("linux"):
@@ -65,3 +71,20 @@ def release_free_memory() -> bool:
     """Give the heap's free pages back to the system (``malloc_trim(0)``). True if any."""
     libc = _glibc()
     return bool(libc.malloc_trim(0)) if libc is not None else False
+
+
+def heap_figures() -> dict[str, float]:
+    """glibc's own view of its heap, in MiB: in use, held free, mapped apart (benchmarks).
+
+    Resident memory can grow while Python's live objects do not: these say whether the
+    allocator is holding freed memory (fragmentation). Empty where there is no glibc ≥ 2.33.
+    """
+    libc = _glibc()
+    mallinfo2 = getattr(libc, "mallinfo2", None) if libc is not None else None
+    if mallinfo2 is None:
+        return {}
+    mallinfo2.restype = _MallInfo2
+    info = mallinfo2()
+    return {"heap_used_mib": round(info.uordblks / 2**20, 2),
+            "heap_free_mib": round(info.fordblks / 2**20, 2),
+            "heap_mmap_mib": round(info.hblkhd / 2**20, 2)}

@@ -24,11 +24,19 @@ def test_free_pages_in_the_middle_of_the_heap_go_back():
     assert len(keep) == 1000
 
 
+@glibc
+def test_heap_figures_say_what_glibc_holds():
+    figures = memory.heap_figures()
+    assert set(figures) == {"heap_used_mib", "heap_free_mib", "heap_mmap_mib"}
+    assert figures["heap_used_mib"] > 0 and figures["heap_free_mib"] >= 0
+
+
 def test_no_glibc_is_a_quiet_no_op(monkeypatch):
     memory._glibc.cache_clear()
     monkeypatch.setattr(sys, "platform", "darwin")
     try:
         assert memory.tune_allocator() is False
         assert memory.release_free_memory() is False
+        assert memory.heap_figures() == {}
     finally:
         memory._glibc.cache_clear()
