@@ -36,9 +36,8 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.geometry import Region  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 
-from livedash.client import FetchResult  # noqa: E402
 from livedash.clock import FixedClock  # noqa: E402
-from livedash.model import Filters, LiveRecording  # noqa: E402
+from livedash.model import FetchResult, Filters, LiveRecording  # noqa: E402
 from livedash.store import LiveStore  # noqa: E402
 from livedash.widgets import RecordingsTable  # noqa: E402
 

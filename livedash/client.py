@@ -13,81 +13,19 @@ import json
 import ssl
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
 import httpx
 
 from .credentials import Credentials
-from .model import (
-    Filters,
-    LiveRecording,
-    ParsedPoll,
-    ProtocolError,
-    RecordCache,
-    RecordError,
-    parse_recordings,
-)
+from .errors import AuthError, BodyError, FetchError, ForbiddenError, HttpStatusError, NetworkError
+from .model import FetchResult, Filters, ParsedPoll, ProtocolError, RecordCache, parse_recordings
 
 LIVE_RECORDINGS_PATH = "fw/Apps/Recorder/WebAPI/LiveRecordings"
 # A real floor of 10,000 calls is about 3 MB of JSON; anything past this is not a
 # real answer and would only eat the kiosk's memory.
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
-
-
-class FetchError(Exception):
-    """A poll that failed as a whole. ``retry`` says whether polling should go on by itself."""
-
-    retry = True
-    kind = "error"
-    retry_after: float | None = None  # seconds the server asked us to wait (Retry-After)
-
-
-class AuthError(FetchError):
-    """401: no or wrong credentials. Never retried automatically: it can lock the account."""
-
-    retry = False
-    kind = "auth"
-
-
-class ForbiddenError(FetchError):
-    """403: the user lacks Call Recording Complete Management (level 10)."""
-
-    retry = False
-    kind = "forbidden"
-
-
-class HttpStatusError(FetchError):
-    """Any other non-2xx answer (404 wrong base URL, 5xx server trouble, …)."""
-
-    kind = "http"
-
-    def __init__(self, message: str, status: int, retry_after: float | None = None):
-        super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after
-
-
-class NetworkError(FetchError):
-    """No answer: refused, unreachable, TLS failure, timeout, connection dropped."""
-
-    kind = "network"
-
-
-class BodyError(FetchError):
-    """An answer that is not the documented JSON array (HTML, truncated, wrong shape, too big)."""
-
-    kind = "protocol"
-
-
-@dataclass
-class FetchResult:
-    filters: Filters
-    records: list[LiveRecording]
-    errors: list[RecordError] = field(default_factory=list)
-    latency: float = 0.0  # seconds from sending the request to having the whole body
-    received_at: float = 0.0  # monotonic
-    decode_time: float = 0.0  # seconds spent turning the body into records (not waiting)
 
 
 @dataclass

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from .client import FetchError, FetchResult
+from .errors import FetchError
+from .model import FetchResult
 
 
 class PollSucceeded(Message):

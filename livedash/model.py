@@ -78,7 +78,7 @@ class LiveRecording(NamedTuple):
             return self.duration
         return self.duration + max(0.0, now - self.observed_at)
 
-    def same_except_time(self, other: LiveRecording) -> bool:
+    def same_but_duration(self, other: LiveRecording) -> bool:
         """True when nothing a user would notice changed, apart from the ticking duration."""
         return self[2:8] == other[2:8]
 
@@ -89,6 +89,18 @@ class RecordError(NamedTuple):
     index: int
     record_id: str | None
     reason: str
+
+
+@dataclass
+class FetchResult:
+    """One successful poll: the records of an answer to ``filters``."""
+
+    filters: Filters
+    records: list[LiveRecording]
+    errors: list[RecordError] = field(default_factory=list)
+    latency: float = 0.0  # seconds from sending the request to having the whole body
+    received_at: float = 0.0  # monotonic
+    decode_time: float = 0.0  # seconds spent turning the body into records (not waiting)
 
 
 @dataclass

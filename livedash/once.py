@@ -10,17 +10,16 @@ from typing import TextIO
 
 from rich.cells import cell_len, set_cell_size
 
-from .client import (
+from .clock import Clock
+from .errors import (
     AuthError,
     BodyError,
     FetchError,
-    FetchResult,
     ForbiddenError,
     HttpStatusError,
     NetworkError,
 )
-from .clock import Clock
-from .model import LiveRecording
+from .model import FetchResult, LiveRecording
 from .safe_text import safe_text
 from .settings import Settings
 from .timefmt import format_duration

@@ -15,8 +15,9 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .client import FetchError, FetchResult, RecordingsClient
-from .model import Filters
+from .client import RecordingsClient
+from .errors import FetchError
+from .model import FetchResult, Filters
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from .client import AuthError, ForbiddenError
+from .errors import AuthError, ForbiddenError
 from .store import LiveStore
 from .timefmt import format_age, format_clock
 

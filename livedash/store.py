@@ -13,9 +13,9 @@ from enum import Enum
 from itertools import compress, filterfalse
 from operator import is_not, itemgetter
 
-from .client import FetchError, FetchResult
 from .clock import Clock
-from .model import Filters, LiveRecording, RecordError
+from .errors import FetchError
+from .model import FetchResult, Filters, LiveRecording, RecordError
 
 _ID = itemgetter(0)  # LiveRecording.id and .is_paused, as C-level getters
 _PAUSED = itemgetter(7)
@@ -111,7 +111,7 @@ class LiveStore:
                 previous = old_get(rec_id)
                 if previous is None:
                     added.append(rec_id)
-                elif rec[2:8] != previous[2:8]:  # not rec.same_except_time(previous), inlined
+                elif not rec.same_but_duration(previous):
                     changed.append(rec_id)
             diff.removed = list(filterfalse(new.__contains__, old))
             until = now + self.highlight_seconds

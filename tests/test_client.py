@@ -5,17 +5,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from livedash.client import (
+from livedash.client import _retry_after
+from livedash.credentials import Credentials, Secret
+from livedash.demo.server import VIEWER_USER
+from livedash.demo.testing import KNOWN_IDS
+from livedash.errors import (
     AuthError,
     BodyError,
     ForbiddenError,
     HttpStatusError,
     NetworkError,
-    _retry_after,
 )
-from livedash.credentials import Credentials, Secret
-from livedash.demo.server import VIEWER_USER
-from livedash.demo.testing import KNOWN_IDS
 from livedash.model import Filters
 
 

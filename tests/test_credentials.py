@@ -391,7 +391,7 @@ def _self_signed(tmp_path):
 async def test_tls_is_verified_by_default(tmp_path):
     import ssl
 
-    from livedash.client import NetworkError
+    from livedash.errors import NetworkError
 
     cert_file, key_file = _self_signed(tmp_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

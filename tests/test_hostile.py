@@ -10,9 +10,9 @@ import re
 from rich.cells import cell_len
 
 from livedash.app import LiveDashApp
-from livedash.client import HttpStatusError
 from livedash.clock import FixedClock
 from livedash.demo.faults import HOSTILE_TEXTS
+from livedash.errors import HttpStatusError
 from livedash.messages import PollFailed
 from livedash.model import RecordError
 from livedash.poller import Backoff

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from livedash.client import AuthError, FetchResult, HttpStatusError, NetworkError
-from livedash.model import Filters
+from livedash.errors import AuthError, HttpStatusError, NetworkError
+from livedash.model import FetchResult, Filters
 from livedash.poller import Backoff, Poller
 
 

@@ -12,8 +12,9 @@ from datetime import UTC
 
 import pytest
 
-from livedash.client import BodyError, decode_body
+from livedash.client import decode_body
 from livedash.demo.floor import Floor
+from livedash.errors import BodyError
 from livedash.model import Filters, RecordCache
 
 from .test_model import SEED_EXAMPLE as SEED

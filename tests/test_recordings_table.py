@@ -14,9 +14,8 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 
-from livedash.client import FetchResult
 from livedash.clock import FixedClock
-from livedash.model import Filters, LiveRecording
+from livedash.model import FetchResult, Filters, LiveRecording
 from livedash.safe_text import safe_text
 from livedash.store import LiveStore, RowMark
 from livedash.widgets import RecordingsTable

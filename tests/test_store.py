@@ -1,8 +1,8 @@
 from datetime import UTC
 
-from livedash.client import AuthError, FetchResult, NetworkError
 from livedash.clock import FixedClock
-from livedash.model import Filters, LiveRecording
+from livedash.errors import AuthError, NetworkError
+from livedash.model import FetchResult, Filters, LiveRecording
 from livedash.status import describe_status
 from livedash.store import LiveStore, RowMark
 

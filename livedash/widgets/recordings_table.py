@@ -890,7 +890,7 @@ class RecordingsTable(ScrollView, can_focus=True):
         if entry is not None and entry.mark is mark and entry.ended == ended:
             if entry.record is rec:
                 return entry
-            if entry.record[2:8] == rec[2:8]:  # the next poll's copy of the same row
+            if entry.record.same_but_duration(rec):  # the next poll's copy of the same row
                 entry = self._row_cache[rec.id] = entry._replace(record=rec)
                 return entry
         row_mark = RowMark.ENDED if ended else mark  # gone from the server: always dim
