@@ -23,12 +23,12 @@ from livedash.demo.floor import dotnet_timestamp, iso_duration
 from livedash.demo.server import LIVE_RECORDINGS
 from livedash.demo.testing import (
     DEMO_AUTH,
-    EXAMPLE_ID,
     KNOWN_CALLS,
     KNOWN_IDS,
     demo_server_fixture,
     known_floor,
 )
+from livedash.demo.vendor_example import VENDOR_EXAMPLE
 
 REPO = Path(__file__).resolve().parents[1]
 STARTED_AT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}")
@@ -145,14 +145,8 @@ def test_live_floor_follows_the_monotonic_clock():
 
 def test_seed_example_is_the_article_record():
     floor = Floor.seed_example()
-    assert floor.recordings({"directoryNumber": "123456", "username": "user1"}) == [{
-        "id": EXAMPLE_ID,
-        "duration": "PT1M13S",
-        "startedAt": "2018-07-02T15:07:00.0000000",
-        "localParty": {"username": "user1"},
-        "remoteParty": {"firstName": "John", "lastName": "Doe", "phoneNumber": "+1555123456"},
-        "isPaused": False,
-    }]
+    assert floor.recordings({"directoryNumber": "123456", "username": "user1"}) == [
+        VENDOR_EXAMPLE]
     assert len(Floor.seed_example(extra=30)) == 31
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from .floor import Floor, dotnet_timestamp
+from .vendor_example import VENDOR_EXAMPLE
 
 KINDS = (
     "401", "403", "404", "500", "502_html", "503_html", "slow", "drop", "truncated_json",
@@ -233,7 +234,7 @@ def duplicate_ids(records: list[dict], floor: Floor) -> list[dict]:
 def truncated(body: bytes) -> bytes:
     """Cut mid-array at a character boundary: clean UTF-8 but invalid JSON."""
     if len(body) < 8:
-        body = b'[{"id":"6b98303a-b295-473a-adae-19b78aca468d","duration":"PT1M13S"}]'
+        body = json.dumps([VENDOR_EXAMPLE], separators=(",", ":")).encode()
     cut = len(body) // 2
     while cut > 1 and 0x80 <= body[cut] <= 0xBF:  # never split a multi-byte character
         cut -= 1

@@ -19,9 +19,9 @@ import pytest
 
 from .floor import Floor
 from .server import DEMO_PASSWORD, DEMO_USER, DemoServer
+from .vendor_example import example_call
 
 DEMO_AUTH = (DEMO_USER, DEMO_PASSWORD)
-EXAMPLE_ID = "6b98303a-b295-473a-adae-19b78aca468d"
 KNOWN_NOW = datetime(2024, 3, 5, 9, 30, 0)
 
 # A small floor whose filter results are known. alice owns two lines (same numeric user
@@ -42,10 +42,7 @@ KNOWN_CALLS = {
     "carol": dict(username="carol", device_name="SEP00000000C001", directory_number="3001",
                   numeric_user_id="300003", duration=42, paused=True,
                   rec_id="c3333333-0000-4000-8000-000000000004"),
-    "example": dict(username="user1", device_name="SEP123456789ABC", directory_number="123456",
-                    numeric_user_id="654321", first_name="John", last_name="Doe",
-                    phone_number="+1555123456", duration=73, rec_id=EXAMPLE_ID,
-                    started_at=datetime(2018, 7, 2, 15, 7)),
+    "example": example_call(),
 }
 KNOWN_IDS = {name: spec["rec_id"] for name, spec in KNOWN_CALLS.items()}
 
