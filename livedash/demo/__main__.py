@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from .accounts import announcement
-from .floor import DEFAULT_CHURN, Floor
+from .floor import DEFAULT_CHURN, SPELLINGS, Floor
 
 
 def _clock(zone: str | None) -> Callable[[], datetime]:
@@ -42,6 +42,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="probability that a request gets a random transient fault")
     parser.add_argument("--tz", default=None,
                         help="the server's time zone for startedAt, e.g. Europe/Rome")
+    parser.add_argument("--spelling", choices=SPELLINGS, default="compact",
+                        help="how the JSON is written: compact (default), spaced "
+                        "(', ' and ': '), pretty (indented, keys sorted)")
     parser.add_argument("--access-log", action="store_true", help="log requests to stderr")
     args = parser.parse_args(argv)
     if not 0.0 <= args.fault_rate <= 1.0:
@@ -96,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         from .server import create_app, serve_forever
 
         floor = Floor(args.calls, args.seed, args.now, live=True, churn=args.churn)
-        app = create_app(floor, faults=FaultInjector(args.fault_rate, seed=args.seed))
+        app = create_app(floor, faults=FaultInjector(args.fault_rate, seed=args.seed),
+                         spelling=args.spelling)
         asyncio.run(serve_forever(app, args.host, args.port, access_log=args.access_log,
                                   sock=sock))
     except KeyboardInterrupt:  # also a second Ctrl-C during shutdown: no traceback

@@ -26,7 +26,8 @@ from datetime import datetime, timedelta
 from functools import cache
 from operator import attrgetter
 
-FILTER_NAMES = ("deviceName", "directoryNumber", "username", "numericUserId")
+from ..model import FILTER_NAMES  # noqa: F401 (the server reads it from here)
+from .vendor_example import example_call
 
 MEAN_CALL_SECONDS = 300.0  # a contact-centre call lasts 4-6 minutes on average
 DEFAULT_CHURN = 1.0 / MEAN_CALL_SECONDS  # fraction of calls ending per simulated second
@@ -122,6 +123,16 @@ def _ascii(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(ch for ch in folded.lower() if ch.isalnum())
 
+
+# The same JSON, spelt three ways: compact (`[{"id":"…","duration":…`), spaced (Python's
+# default separators, many proxies and frameworks: `", "` and `": "`), pretty (indented,
+# keys sorted).
+_SPELLING_OPTIONS: dict[str, dict] = {
+    "compact": {"separators": (",", ":")},
+    "spaced": {},
+    "pretty": {"indent": 2, "sort_keys": True},
+}
+SPELLINGS = tuple(_SPELLING_OPTIONS)
 
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _json_string = json.encoder.encode_basestring  # what _compact writes for a str (C code)
@@ -276,12 +287,7 @@ class Floor:
         """
         floor = cls(size=0, seed=seed, now=now or (lambda: datetime(2018, 7, 2, 15, 8, 13)),
                     churn=0.0, paused_fraction=0.0)
-        floor.add_call(
-            rec_id="6b98303a-b295-473a-adae-19b78aca468d",
-            username="user1", device_name="SEP123456789ABC", directory_number="123456",
-            numeric_user_id="654321", first_name="John", last_name="Doe",
-            phone_number="+1555123456", duration=73, started_at=datetime(2018, 7, 2, 15, 7),
-        )
+        floor.add_call(**example_call())
         with floor._lock:
             floor._add_lines(extra + extra // 2 + 2)
             for _ in range(extra):
@@ -515,8 +521,16 @@ class Floor:
                 for call in self._matching(filters)
             ]
 
-    def encoded(self, filters: Mapping[str, str] | None = None) -> bytes:
-        """``recordings(filters)`` as compact UTF-8 JSON, built from cached pieces."""
+    def encoded(self, filters: Mapping[str, str] | None = None,
+                spelling: str = "compact") -> bytes:
+        """``recordings(filters)`` as UTF-8 JSON, in one of :data:`SPELLINGS`.
+
+        Compact (what servers usually send) is built from cached pieces; the others, for
+        clients that must read any spelling, go through ``json``.
+        """
+        if spelling != "compact":
+            return json.dumps(self.recordings(filters), ensure_ascii=False,
+                              **_SPELLING_OPTIONS[spelling]).encode()
         with self._lock:
             elapsed = self.elapsed
             parts = [

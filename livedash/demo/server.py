@@ -89,6 +89,7 @@ class DemoState:
     users: Mapping[str, tuple[str, int]]
     faults: FaultInjector
     log: RequestLog
+    spelling: str = "compact"  # how the recordings' JSON is written: floor.SPELLINGS
 
 
 STATE = web.AppKey("livedash_demo_state", DemoState)
@@ -162,8 +163,8 @@ async def live_recordings(request: web.Request) -> web.StreamResponse:
 
     async def normal() -> web.StreamResponse:
         state.floor.advance_to_now()  # again: a slow answer is computed after its delay
-        return web.Response(body=state.floor.encoded(filters), content_type="application/json",
-                            charset="utf-8")
+        return web.Response(body=state.floor.encoded(filters, state.spelling),
+                            content_type="application/json", charset="utf-8")
 
     fault = state.faults.take()
     if fault is None:
@@ -277,9 +278,12 @@ async def demo_stats(request: web.Request) -> web.Response:
 
 def create_app(floor: Floor, *, users: Mapping[str, tuple[str, int]] = DEMO_USERS,
                faults: FaultInjector | None = None,
-               log: RequestLog | None = None) -> web.Application:
+               log: RequestLog | None = None, spelling: str = "compact") -> web.Application:
+    if spelling not in floor_mod.SPELLINGS:
+        raise ValueError(f"unknown spelling {spelling!r}: one of {floor_mod.SPELLINGS}")
     app = web.Application(middlewares=[_log_and_auth])
-    app[STATE] = DemoState(floor, users, faults or FaultInjector(), log or RequestLog())
+    app[STATE] = DemoState(floor, users, faults or FaultInjector(), log or RequestLog(),
+                           spelling)
     app.router.add_get(LIVE_RECORDINGS, live_recordings)
     app.router.add_post(LIVE_RECORDINGS, start)
     app.router.add_delete(LIVE_RECORDINGS + "/{id}", stop)
@@ -311,11 +315,12 @@ class DemoServer:
     def __init__(self, floor: Floor | None = None, *, size: int = 40, seed: int = 1,
                  live: bool = False, host: str = "127.0.0.1", port: int = 0,
                  users: Mapping[str, tuple[str, int]] = DEMO_USERS,
-                 faults: FaultInjector | None = None):
+                 faults: FaultInjector | None = None, spelling: str = "compact"):
         self.floor = floor if floor is not None else Floor(size, seed, live=live)
         self.faults = faults or FaultInjector()
         self.log = RequestLog()
-        self.app = create_app(self.floor, users=users, faults=self.faults, log=self.log)
+        self.app = create_app(self.floor, users=users, faults=self.faults, log=self.log,
+                              spelling=spelling)
         self.host = host
         self.port = port
         self._loop: asyncio.AbstractEventLoop | None = None
