@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from msgspec.structs import replace  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.geometry import Region  # noqa: E402
 from textual.screen import Screen  # noqa: E402
@@ -149,7 +150,7 @@ async def bench(rows: int, wall: float) -> None:
             clock.advance(2)
             keep = records[rows // 100 :]
             records = [
-                r._replace(duration=r.duration_at(clock.monotonic()), observed_at=clock.monotonic())
+                replace(r, duration=r.duration_at(clock.monotonic()), observed_at=clock.monotonic())
                 for r in keep
             ]
             records += [make_record(rng, clock, rows + i) for i in range(rows // 100)]

@@ -69,6 +69,7 @@ class LiveDashApp(GuardedApp):
         self.client = client or settings.make_client(self.clock.monotonic)
         self.poller = Poller(
             self.client,
+            decoder=settings.make_decoder(),
             interval=settings.interval,
             filters=settings.filters,
             on_result=lambda result: self.post_message(PollSucceeded(result)),

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import __version__
-from .client import TlsOptions
+from .client import DEFAULT_MAX_BODY_BYTES, MIB, TlsOptions
 from .credentials import PASSWORD_ENV, Credentials, NoPassword, resolve_password
 from .embedded_demo import DemoStartError, demo_credentials, embedded_demo
 from .logs import current_log_path, install_excepthooks, log_uncaught, redact, setup_logging
@@ -98,8 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="zone of start times sent without one (default: this machine's)")
     server.add_argument("--tz", type=_zone, metavar="ZONE",
                         help="zone to show times in (default: this machine's)")
-    server.add_argument("--max-body-mb", type=float, default=32.0,
-                        help="refuse answers larger than this (default 32 MiB)")
+    server.add_argument("--max-body-mb", type=float, default=DEFAULT_MAX_BODY_BYTES / MIB,
+                        help="refuse answers larger than this "
+                        f"(default {DEFAULT_MAX_BODY_BYTES // MIB} MiB)")
     filters = p.add_argument_group("filters (all given must match)")
     filters.add_argument("--device-name", default="", metavar="NAME")
     filters.add_argument("--directory-number", default="", metavar="DN")
@@ -138,7 +139,7 @@ def build_settings(args: argparse.Namespace, url: str, credentials: Credentials)
         display_tz=args.tz,
         kiosk=args.kiosk,
         kiosk_page_seconds=args.kiosk_page_seconds,
-        max_body_bytes=int(args.max_body_mb * 1024 * 1024),
+        max_body_bytes=int(args.max_body_mb * MIB),
     )
 
 

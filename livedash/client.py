@@ -1,31 +1,31 @@
 """RecordingsClient: the async HTTP client for ``GET fw/Apps/Recorder/WebAPI/LiveRecordings``.
 
-No Textual here. One ``httpx.AsyncClient`` per session keeps one connection alive;
-Basic auth goes on every request; each failure becomes one typed ``FetchError`` whose
-message is safe to show (it never holds the password) and says what happened.
+HTTP only: no Textual, no JSON. One ``httpx.AsyncClient`` per session keeps one
+connection alive; Basic auth goes on every request; an answer comes back as its bytes
+(``decode.py`` reads them); each failure becomes one typed ``FetchError`` whose message is
+safe to show (it never holds the password) and says what happened.
 """
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
-import json
 import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 
 import httpx
 
 from .credentials import Credentials
 from .errors import AuthError, BodyError, FetchError, ForbiddenError, HttpStatusError, NetworkError
-from .model import FetchResult, Filters, ParsedPoll, ProtocolError, RecordCache, parse_recordings
+from .model import Filters
 
 LIVE_RECORDINGS_PATH = "fw/Apps/Recorder/WebAPI/LiveRecordings"
 # A real floor of 10,000 calls is about 3 MB of JSON; anything past this is not a
 # real answer and would only eat the kiosk's memory.
-DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+MIB = 1024 * 1024
+DEFAULT_MAX_BODY_BYTES = 32 * MIB
 
 
 @dataclass
@@ -41,15 +41,50 @@ class TlsOptions:
         return True
 
 
-def _describe_network_error(exc: httpx.TransportError) -> str:
+@dataclass(frozen=True)
+class Answer:
+    """A 200 answer, read whole: its bytes, for ``decode.py``."""
+
+    body: bytes
+    content_type: str
+    latency: float  # seconds from sending the request to having the whole body
+    received_at: float  # the client's clock when the body was complete: the records' "now"
+
+
+def _server_address(url: httpx.URL) -> str:
+    """``host:port`` as a user would look it up, e.g. ``ias.example.com:443``."""
+    port = url.port or {"https": 443, "http": 80}.get(url.scheme)
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    return f"{host}:{port}" if port else host
+
+
+def _connect_detail(exc: httpx.ConnectError) -> str:
+    """``[Errno 111] Connection refused`` → ``connection refused``: the words, not the code."""
+    detail = str(exc).strip()
+    if detail.startswith("[Errno") and "]" in detail:
+        detail = detail.split("]", 1)[1].strip()
+    if not detail or detail.lower() == "all connection attempts failed":
+        return "connection refused"
+    return detail[:1].lower() + detail[1:]
+
+
+def _has_request(exc: httpx.TransportError) -> bool:
+    try:
+        exc.request  # noqa: B018 (a property that raises when the error has none)
+    except RuntimeError:
+        return False
+    return True
+
+
+def _describe_network_error(exc: httpx.TransportError, server: str) -> str:
     # httpx messages can be empty or cryptic; name the failure in plain words.
     if isinstance(exc, httpx.TimeoutException):
         return "the server did not answer in time"
     if isinstance(exc, httpx.ConnectError):
-        detail = str(exc) or "connection refused"
+        detail = str(exc)
         if "CERTIFICATE_VERIFY_FAILED" in detail:
             return "the server's TLS certificate is not trusted (see --ca-bundle, --insecure)"
-        return f"cannot connect to the server ({detail})"
+        return f"cannot connect to {server} ({_connect_detail(exc)})"
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
         return "the connection dropped before the answer was complete"
     return f"network error ({type(exc).__name__})"
@@ -97,35 +132,6 @@ def _retry_after(value: str | None) -> float | None:
     return min(max(0.0, (when - datetime.now(UTC)).total_seconds()), _MAX_RETRY_AFTER)
 
 
-def decode_body(body: bytes, content_type: str, filters: Filters, observed_at: float,
-                server_tz: tzinfo, cache: RecordCache | None = None, *,
-                whole: bool = False) -> ParsedPoll:
-    """Bytes → parsed poll. CPU-bound: run it off the event loop for big answers.
-
-    With a ``cache`` (one per client), records unchanged since the last poll but for
-    their duration are not decoded again (see :class:`RecordCache`); ``whole``: the
-    cache already declined this body, decode it whole (the cache still helps).
-    """
-    if cache is not None and not whole:
-        parsed = cache.parse_body(body, observed_at)
-        if parsed is not None:
-            return parsed
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        if "html" in content_type.lower() or body.lstrip()[:1] == b"<":
-            raise BodyError(
-                "the server answered with an HTML page, not JSON (a login or proxy page?)"
-            ) from None
-        if not body.strip():
-            raise BodyError("the server answered with an empty body, not JSON") from None
-        raise BodyError(f"the answer is not valid JSON ({str(exc)[:80]})") from None
-    try:
-        return parse_recordings(data, observed_at, server_tz, cache=cache)
-    except ProtocolError as exc:
-        raise BodyError(f"unexpected answer: {exc}") from None
-
-
 class RecordingsClient:
     """Polls the LiveRecordings endpoint of one server.
 
@@ -139,21 +145,16 @@ class RecordingsClient:
         *,
         timeout: float = 10.0,
         tls: TlsOptions | None = None,
-        server_tz: tzinfo,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         clock: Callable[[], float] = time.monotonic,
         transport: httpx.AsyncBaseTransport | None = None,
-        offload_threshold: int = 64 * 1024,
     ):
         if not base_url.endswith("/"):
             base_url += "/"
         self.base_url = base_url
         self.endpoint_url = base_url + LIVE_RECORDINGS_PATH
-        self.server_tz = server_tz
         self.max_body_bytes = max_body_bytes
         self._clock = clock
-        self._offload_threshold = offload_threshold
-        self._record_cache = RecordCache(server_tz)
         self._http = httpx.AsyncClient(
             base_url=base_url,
             auth=self._basic_auth(credentials),
@@ -179,8 +180,8 @@ class RecordingsClient:
     def __repr__(self) -> str:  # never show credentials
         return f"RecordingsClient({self.base_url!r})"
 
-    async def fetch(self, filters: Filters) -> FetchResult:
-        """One poll. Returns the records or raises a ``FetchError``."""
+    async def fetch_body(self, filters: Filters) -> Answer:
+        """One request: the answer's bytes, or a ``FetchError``. Decoding is not ours."""
         started = self._clock()
         try:
             async with self._http.stream(
@@ -191,46 +192,12 @@ class RecordingsClient:
                 body = await self._read_capped(response)
                 content_type = response.headers.get("content-type", "")
         except httpx.TransportError as exc:
-            raise NetworkError(_describe_network_error(exc)) from None
+            server = _server_address(exc.request.url if _has_request(exc) else self._http.base_url)
+            raise NetworkError(_describe_network_error(exc, server)) from None
         except httpx.InvalidURL as exc:
             raise NetworkError(f"invalid server URL ({exc})") from None
         received = self._clock()
-        parsed, decode_time = await self._decode(body, content_type, filters, received)
-        return FetchResult(filters, parsed.records, parsed.errors, received - started, received,
-                           decode_time)
-
-    async def _decode(self, body: bytes, content_type: str, filters: Filters,
-                      received: float) -> tuple[ParsedPoll, float]:
-        """The body's records, and the seconds spent decoding (not waiting between).
-
-        Usually from the record cache, on the event loop, a thousand records at a time
-        with the loop running in between (a few ms each). Otherwise decoded whole:
-        ``json.loads`` and 10,000 record objects, in a thread for a big answer.
-        """
-        spent = 0.0
-        if len(body) > self._offload_threshold:
-            steps = self._record_cache.parse_steps(body, received)
-            while True:
-                step_started = time.perf_counter()
-                try:
-                    next(steps)
-                except StopIteration as done:
-                    parsed = done.value
-                    break
-                finally:
-                    spent += time.perf_counter() - step_started
-                await asyncio.sleep(0)
-            if parsed is not None:
-                await asyncio.sleep(0)  # the loop runs once more before the poll is applied
-                return parsed, spent
-            args = (body, content_type, filters, received, self.server_tz)
-            step_started = time.perf_counter()
-            parsed = await asyncio.to_thread(decode_body, *args, self._record_cache, whole=True)
-        else:
-            args = (body, content_type, filters, received, self.server_tz)
-            step_started = time.perf_counter()
-            parsed = decode_body(*args, self._record_cache)
-        return parsed, spent + time.perf_counter() - step_started
+        return Answer(body, content_type, received - started, received)
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
         declared = response.headers.get("content-length")
@@ -246,7 +213,7 @@ class RecordingsClient:
         return b"".join(chunks)
 
     def _too_large_message(self) -> str:
-        mib = self.max_body_bytes / (1024 * 1024)
+        mib = self.max_body_bytes / MIB
         return f"the answer is larger than the {mib:g} MiB cap; it was not read"
 
     async def aclose(self) -> None:

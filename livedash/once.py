@@ -20,6 +20,7 @@ from .errors import (
     NetworkError,
 )
 from .model import FetchResult, LiveRecording
+from .poller import fetch_recordings
 from .safe_text import safe_text
 from .settings import Settings
 from .timefmt import format_duration
@@ -129,7 +130,7 @@ async def run_once(settings: Settings, fmt: str, out: TextIO = sys.stdout,
     for warning in settings.transport_warnings():
         err.write(f"livedash: warning: {warning}\n")
     try:
-        result = await client.fetch(settings.filters)
+        result = await fetch_recordings(client, settings.make_decoder(), settings.filters)
     except FetchError as exc:
         err.write(f"livedash: error: {safe_text(str(exc))}\n")
         return exit_code_for(exc)

@@ -1,7 +1,8 @@
 """Poller: one request at a time, the next armed only after the last one finished.
 
-No Textual here. The poller owns *when* to ask; the client owns *how*; whoever runs
-it receives each outcome through ``on_result``/``on_error`` callbacks (the app turns
+No Textual here. The poller owns *when* to ask; the client owns *how* (HTTP), the
+decoder what the answer says (``fetch_recordings``, shared with ``--once``); whoever
+runs it receives each outcome through ``on_result``/``on_error`` callbacks (the app turns
 them into Messages). Filters are read when a request is sent and compared when it
 returns, so an answer for old filters is dropped, never delivered.
 """
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .client import RecordingsClient
+from .decode import PollDecoder, decode_off_loop
 from .errors import FetchError
 from .model import FetchResult, Filters
 
@@ -42,6 +44,16 @@ def freeze_startup_objects() -> None:
         gc.freeze()
 
 
+async def fetch_recordings(client: RecordingsClient, decoder: PollDecoder,
+                           filters: Filters) -> FetchResult:
+    """One poll, as the dashboard and ``--once`` make it: the request, then its answer
+    decoded off the event loop. Raises a ``FetchError``."""
+    answer = await client.fetch_body(filters)
+    parsed, decode_time = await decode_off_loop(
+        decoder, answer.body, answer.content_type, answer.received_at)
+    return FetchResult(filters, parsed.records, parsed.errors, answer.latency, decode_time)
+
+
 @dataclass
 class Backoff:
     """Capped exponential backoff with jitter, for transient failures.
@@ -66,6 +78,7 @@ class Poller:
         self,
         client: RecordingsClient,
         *,
+        decoder: PollDecoder,
         interval: float,
         on_result: Callable[[FetchResult], None],
         on_error: Callable[[FetchError, float | None], None],
@@ -74,6 +87,7 @@ class Poller:
         backoff: Backoff | None = None,
     ):
         self.client = client
+        self.decoder = decoder
         self.interval = interval
         self.filters = filters or Filters()
         self.backoff = backoff or Backoff(base=max(1.0, interval))
@@ -143,7 +157,7 @@ class Poller:
         self.in_flight = True
         self.requests_sent += 1
         try:
-            result = await self.client.fetch(filters)
+            result = await fetch_recordings(self.client, self.decoder, filters)
         except FetchError as exc:
             if filters != self.filters:
                 return 0  # an error about old filters says nothing about the new ones

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from urllib.parse import urlsplit
 
-from .client import RecordingsClient, TlsOptions
+from .client import DEFAULT_MAX_BODY_BYTES, RecordingsClient, TlsOptions
 from .credentials import Credentials
-from .model import Filters, local_zone
+from .decode import PollDecoder, local_zone
+from .model import Filters
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Settings:
     display_tz: tzinfo | None = None  # zone times are shown in; None: local
     kiosk: bool = False
     kiosk_page_seconds: float = 10.0
-    max_body_bytes: int = 32 * 1024 * 1024
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     def make_client(self, monotonic: Callable[[], float]) -> RecordingsClient:
         """The one RecordingsClient these settings describe (dashboard and --once alike)."""
@@ -34,10 +35,13 @@ class Settings:
             self.credentials,
             timeout=self.timeout,
             tls=self.tls,
-            server_tz=self.server_tz or local_zone(),
             max_body_bytes=self.max_body_bytes,
             clock=monotonic,
         )
+
+    def make_decoder(self) -> PollDecoder:
+        """The decoder of this server's answers (zone-less start times in its zone)."""
+        return PollDecoder(self.server_tz or local_zone())
 
     @property
     def host(self) -> str:

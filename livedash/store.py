@@ -10,15 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from itertools import compress, filterfalse
-from operator import is_not, itemgetter
+from itertools import filterfalse
+from operator import attrgetter
 
 from .clock import Clock
 from .errors import FetchError
-from .model import FetchResult, Filters, LiveRecording, RecordError
+from .model import FetchResult, Filters, LiveRecording, RecordError, reconcile
 
-_ID = itemgetter(0)  # LiveRecording.id and .is_paused, as C-level getters
-_PAUSED = itemgetter(7)
+_IS_PAUSED = attrgetter("is_paused")  # a C-level getter: counted over 10,000 records
 
 
 class RowMark(Enum):
@@ -36,10 +35,6 @@ class PollDiff:
     removed: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)  # anything but the ticking duration
     reset: bool = False  # a new filter: the whole set was replaced, nothing to highlight
-
-    @property
-    def membership_changed(self) -> bool:
-        return self.reset or bool(self.added or self.removed)
 
 
 @dataclass
@@ -93,26 +88,16 @@ class LiveStore:
         if result.filters != self.filters:
             return None
         now = self.clock.monotonic()
-        records = result.records
-        new = dict(zip(map(_ID, records), records, strict=True))  # {r.id: r …}, in C
         old = self.records
+        # A record that only ticked on stays the object it was (see model.reconcile): the
+        # table's caches then see the same row, and an unchanged poll builds nothing new.
+        new, added, changed = reconcile(old, result.records)
         diff = PollDiff(reset=not self.has_data)
         if diff.reset:
             self._marks.clear()
             self.ended.clear()
         else:
-            added = diff.added
-            changed = diff.changed
-            old_get = old.get
-            # The client's cache hands back an unchanged record as the very same object:
-            # those are passed over in C (map, compress), the rest looked at one by one.
-            others = compress(new.items(), map(is_not, map(old_get, new), new.values()))
-            for rec_id, rec in others:
-                previous = old_get(rec_id)
-                if previous is None:
-                    added.append(rec_id)
-                elif not rec.same_but_duration(previous):
-                    changed.append(rec_id)
+            diff.added, diff.changed = added, changed
             diff.removed = list(filterfalse(new.__contains__, old))
             until = now + self.highlight_seconds
             for rec_id in diff.added:
@@ -171,5 +156,5 @@ class LiveStore:
         records = self.records
         cached = self._paused_count
         if cached is None or cached[0] is not records:
-            cached = self._paused_count = (records, sum(map(_PAUSED, records.values())))
+            cached = self._paused_count = (records, sum(map(_IS_PAUSED, records.values())))
         return cached[1]

@@ -35,7 +35,6 @@ async def make_client(demo_server):
     clients = []
 
     def make(**kwargs) -> RecordingsClient:
-        kwargs.setdefault("server_tz", UTC)
         credentials = kwargs.pop("credentials", DEMO_CREDENTIALS)
         client = RecordingsClient(demo_server.url, credentials, **kwargs)
         clients.append(client)

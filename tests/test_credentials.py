@@ -7,7 +7,6 @@ command line, or another host on a redirect. Transport risks are warned about on
 
 import base64
 import sys
-from datetime import UTC
 
 import pytest
 from aiohttp import web
@@ -297,11 +296,10 @@ async def test_redirect_to_another_host_does_not_carry_the_password(where):
     origin_runner, origin_port = await _serve(origin_app)
     try:
         client = RecordingsClient(f"http://127.0.0.1:{origin_port}/",
-                                  Credentials(DEMO_USER, Secret(FIRST)), server_tz=UTC,
-                                  timeout=5)
+                                  Credentials(DEMO_USER, Secret(FIRST)), timeout=5)
         async with client:
-            result = await client.fetch(Filters())
-        assert result.records == []
+            answer = await client.fetch_body(Filters())
+        assert answer.body == b"[]"
     finally:
         await origin_runner.cleanup()
         await target_runner.cleanup()
@@ -325,7 +323,7 @@ async def test_transport_warnings_stay_on_screen(demo_server, url, tls, warning)
     settings = settings_for(url, tls=tls)
     assert [w for w in settings.transport_warnings() if warning in w]
     # the dashboard talks to the demo server; the settings (and warnings) are the remote's
-    client = RecordingsClient(demo_server.url, settings.credentials, server_tz=UTC)
+    client = RecordingsClient(demo_server.url, settings.credentials)
     app = LiveDashApp(settings, clock=FixedClock(), client=client,
                       backoff=Backoff(base=30, rand=lambda: 0.0))
     async with app.run_test(size=SIZE) as pilot:
@@ -409,13 +407,12 @@ async def test_tls_is_verified_by_default(tmp_path):
     url = f"https://127.0.0.1:{runner.addresses[0][1]}/"
     credentials = Credentials(DEMO_USER, Secret(FIRST))
     try:
-        async with RecordingsClient(url, credentials, server_tz=UTC, timeout=5) as client:
+        async with RecordingsClient(url, credentials, timeout=5) as client:
             with pytest.raises(NetworkError, match="TLS certificate is not trusted"):
-                await client.fetch(Filters())
+                await client.fetch_body(Filters())
         for tls in (TlsOptions(ca_bundle=str(cert_file)), TlsOptions(insecure=True)):
-            async with RecordingsClient(url, credentials, server_tz=UTC, timeout=5,
-                                        tls=tls) as client:
-                assert (await client.fetch(Filters())).records == []
+            async with RecordingsClient(url, credentials, timeout=5, tls=tls) as client:
+                assert (await client.fetch_body(Filters())).body == b"[]"
     finally:
         await runner.cleanup()
     assert cli.build_parser().parse_args(["--url", url, "--user", "u"]).insecure is False

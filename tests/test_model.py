@@ -1,111 +1,88 @@
-from datetime import UTC, datetime, timedelta, timezone
+"""model.py: what a record is, the filters, and how a poll's records continue the last's."""
 
+import gc
+from datetime import UTC, datetime
+
+import msgspec
 import pytest
 
-from livedash.model import (
-    Filters,
-    ProtocolError,
-    parse_duration,
-    parse_recording,
-    parse_recordings,
-)
-
-SEED_EXAMPLE = {
-    "id": "6b98303a-b295-473a-adae-19b78aca468d",
-    "duration": "PT1M13S",
-    "startedAt": "2018-07-02T15:07:00.0000000",
-    "localParty": {"username": "user1"},
-    "remoteParty": {"firstName": "John", "lastName": "Doe", "phoneNumber": "+1555123456"},
-    "isPaused": False,
-}
-CET = timezone(timedelta(hours=2))
+from livedash.model import Filters, LiveRecording, durations_at, reconcile
 
 
-def test_seed_example_parses_exactly():
-    rec = parse_recording(SEED_EXAMPLE, observed_at=5.0, server_tz=CET)
-    assert rec.id == "6b98303a-b295-473a-adae-19b78aca468d"
-    assert rec.duration == 73
-    assert rec.username == "user1"
-    assert rec.remote_name == "John Doe"
-    assert rec.phone_number == "+1555123456"
-    assert rec.is_paused is False
-    # seven fractional digits, no zone: the server's local time
-    assert rec.started_at == datetime(2018, 7, 2, 15, 7, tzinfo=CET)
-
-
-@pytest.mark.parametrize(
-    ("text", "seconds"),
-    [
-        ("PT1M13S", 73),
-        ("PT0S", 0),
-        ("PT2H0M5S", 7205),
-        ("PT1.5S", 1.5),
-        ("P1DT1S", 86401),
-        ("PT36H", 129600),
-        ("P1W", 604800),  # not the fast path: isodate
-    ],
-)
-def test_durations(text, seconds):
-    assert parse_duration(text) == seconds
-
-
-@pytest.mark.parametrize("text", ["", "P", "PT", "1:13", "banana", "PT-5S"])
-def test_bad_durations_raise(text):
-    with pytest.raises(ValueError):
-        parse_duration(text)
-
-
-def test_started_at_with_zone_kept():
-    rec = parse_recording(
-        {**SEED_EXAMPLE, "startedAt": "2018-07-02T15:07:00Z"}, observed_at=0, server_tz=CET
-    )
-    assert rec.started_at == datetime(2018, 7, 2, 15, 7, tzinfo=UTC)
-
-
-def test_unknown_caller_and_missing_optional_fields():
-    rec = parse_recording(
-        {"id": "x", "duration": "PT5S", "localParty": {"username": "u"}, "remoteParty": {}},
-        observed_at=0, server_tz=UTC,
-    )
-    assert (rec.remote_name, rec.phone_number, rec.started_at, rec.is_paused) == (
-        "", "", None, False
-    )
-    rec = parse_recording({"id": "y", "remoteParty": None, "startedAt": "garbage"}, 0, UTC)
-    assert rec.remote_name == "" and rec.started_at is None and rec.duration == 0
+def rec(rec_id="a", duration=73.0, *, observed_at=10.0, paused=False, first="John",
+        started=datetime(2018, 7, 2, 15, 7, tzinfo=UTC)) -> LiveRecording:
+    return LiveRecording(rec_id, duration, started, "user1", first, "Doe", "+1555123456",
+                         paused, observed_at)
 
 
 def test_ticking_is_frozen_while_paused():
-    rec = parse_recording({**SEED_EXAMPLE}, observed_at=10.0, server_tz=UTC)
-    paused = parse_recording({**SEED_EXAMPLE, "isPaused": True}, observed_at=10.0, server_tz=UTC)
-    assert rec.duration_at(13.0) == 76
-    assert paused.duration_at(13.0) == 73
+    running, paused = rec(), rec(paused=True)
+    assert running.duration_at(13.0) == 76 and paused.duration_at(13.0) == 73
+    assert running.duration_at(9.0) == 73  # never before the server's own value
+    assert durations_at([running, paused], 13.5) == [76.5, 73]
 
 
-def test_one_bad_record_is_skipped_and_counted():
-    body = [
-        SEED_EXAMPLE,
-        {"id": None},
-        "a string",
-        {**SEED_EXAMPLE, "id": "b", "duration": 12},
-        {**SEED_EXAMPLE, "id": "c", "isPaused": "yes"},
-        {**SEED_EXAMPLE, "id": "d", "remoteParty": "John"},
-        {**SEED_EXAMPLE, "id": "e"},
-        {**SEED_EXAMPLE},  # duplicate id
+def test_a_record_is_immutable_and_unseen_by_the_garbage_collector():
+    record = rec()
+    with pytest.raises(AttributeError):
+        record.duration = 5.0
+    assert not gc.is_tracked(record)
+    assert msgspec.structs.replace(record, duration=5.0).duration == 5.0
+
+
+def test_same_but_duration_looks_at_everything_a_user_sees():
+    base = rec()
+    assert base.same_but_duration(rec(duration=500.0, observed_at=99.0))
+    assert not base.same_but_duration(rec(paused=True))
+    assert not base.same_but_duration(rec(first="Jane"))
+    assert not base.same_but_duration(rec(started=None))
+
+
+def test_a_record_predicts_a_later_one_within_a_second():
+    anchor = rec(duration=73.0, observed_at=10.0)
+    assert anchor.predicts(rec(duration=75.0, observed_at=12.004))  # arrival jitter
+    assert anchor.predicts(rec(duration=74.0, observed_at=11.9))  # the server rounds down
+    assert not anchor.predicts(rec(duration=120.0, observed_at=14.0))  # a correction
+    assert not anchor.predicts(rec(duration=73.0, observed_at=14.0))  # a missed pause
+
+
+def test_reconcile_keeps_the_anchor_object_of_a_record_that_only_ticked():
+    previous = {"a": rec("a"), "b": rec("b"), "c": rec("c"), "gone": rec("gone")}
+    fresh = [
+        rec("a", 75.0, observed_at=12.0),  # ticked on: the anchor stays
+        rec("b", 140.0, observed_at=12.0),  # corrected by the server: a new anchor
+        rec("c", 75.0, observed_at=12.0, paused=True),  # paused: changed
+        rec("new", 1.0, observed_at=12.0),
     ]
-    poll = parse_recordings(body, observed_at=0, server_tz=UTC)
-    assert [r.id for r in poll.records] == [SEED_EXAMPLE["id"], "e"]
-    assert [e.index for e in poll.errors] == [1, 2, 3, 4, 5, 7]
-    assert poll.errors[-1].reason == "duplicate id"
+    records, added, changed = reconcile(previous, fresh)
+    assert list(records) == ["a", "b", "c", "new"]  # the server's order
+    assert records["a"] is previous["a"]
+    assert records["b"] is fresh[1] and records["c"] is fresh[2]
+    assert (added, changed) == (["new"], ["c"])
 
 
-@pytest.mark.parametrize("body", [{"error": "x"}, None, 42, "text"])
-def test_body_must_be_an_array(body):
-    with pytest.raises(ProtocolError):
-        parse_recordings(body, observed_at=0, server_tz=UTC)
+def test_a_steady_floor_builds_no_new_records():
+    previous = {f"r{i}": rec(f"r{i}", 10.0 + i) for i in range(100)}
+    for step in range(1, 4):  # three polls, two seconds apart
+        fresh = [rec(f"r{i}", 10.0 + i + 2 * step, observed_at=10.0 + 2 * step)
+                 for i in range(100)]
+        records, added, changed = reconcile(previous, fresh)
+        assert all(records[key] is value for key, value in previous.items())
+        assert added == changed == []
 
+
+# -- filters ------------------------------------------------------------------------------
 
 def test_filters_omit_blank_values():
     f = Filters(deviceName="SEP00112233AABB", directoryNumber="  ", username="", numericUserId="7")
     assert f.as_query() == {"deviceName": "SEP00112233AABB", "numericUserId": "7"}
     assert f.describe() == "deviceName=SEP00112233AABB AND numericUserId=7"
     assert not Filters(username="  ")
+
+
+def test_filters_are_held_trimmed_so_blank_is_no_filter():
+    # A blank value is the same filter as none at all, for the poller (what it sends)
+    # and the store (which answers it keeps) alike: issue #8 point 5.
+    assert Filters(username=" ") == Filters()
+    assert Filters(username=" alice ", deviceName="\tSEP1 ") == Filters("SEP1", "", "alice")
+    assert Filters(username=" alice ").username == "alice"

@@ -1,12 +1,18 @@
 """The poller's scheduling, with a scripted client: no network, no sleeps."""
 
 import asyncio
+import contextlib
+from datetime import UTC
 
 import pytest
 
+from livedash.client import Answer
+from livedash.decode import PollDecoder
 from livedash.errors import AuthError, HttpStatusError, NetworkError
-from livedash.model import FetchResult, Filters
+from livedash.model import Filters
 from livedash.poller import Backoff, Poller
+
+EMPTY = Answer(b"[]", "application/json", latency=0.0, received_at=0.0)
 
 
 class ScriptedClient:
@@ -18,7 +24,7 @@ class ScriptedClient:
         self.max_in_flight = 0
         self.arrived = asyncio.Event()
 
-    async def fetch(self, filters):
+    async def fetch_body(self, filters):
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         future = asyncio.get_running_loop().create_future()
@@ -50,7 +56,8 @@ async def rig():
         errors.append((error, delay))
         delivered.set()
 
-    poller = Poller(client, interval=3600, on_result=on_result, on_error=on_error,
+    poller = Poller(client, decoder=PollDecoder(UTC), interval=3600, on_result=on_result,
+                    on_error=on_error,
                     backoff=Backoff(base=2, cap=60, jitter=0.25, rand=lambda: 0.0))
     task = asyncio.create_task(poller.run())
 
@@ -60,33 +67,47 @@ async def rig():
 
     yield poller, client, results, errors, settle
     task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def test_one_request_at_a_time_and_next_armed_after_answer(rig):
     poller, client, results, _, settle = rig
-    filters, answer = await client.next_call(1)
+    _filters, answer = await client.next_call(1)
     poller.poll_now()  # asked while one is in flight: must wait for it
     assert len(client.calls) == 1
-    answer.set_result(FetchResult(filters, []))
+    answer.set_result(EMPTY)
     await settle()
     _, answer2 = await client.next_call(2)
-    answer2.set_result(FetchResult(filters, []))
+    answer2.set_result(EMPTY)
     await settle()
     assert client.max_in_flight == 1
     assert len(results) == 2
 
 
+async def test_an_answer_is_decoded_into_the_result(rig):
+    _poller, client, results, _, settle = rig
+    filters, answer = await client.next_call(1)
+    answer.set_result(Answer(b'[{"id": "a", "duration": "PT5S"}, {"id": 7}]',
+                             "application/json", latency=0.25, received_at=12.0))
+    await settle()
+    (result,) = results
+    assert [(r.id, r.duration, r.observed_at) for r in result.records] == [("a", 5.0, 12.0)]
+    assert [e.index for e in result.errors] == [1]
+    assert (result.filters, result.latency) == (filters, 0.25)
+
+
 async def test_answer_for_old_filters_is_dropped(rig):
     poller, client, results, _, settle = rig
-    old_filters, answer = await client.next_call(1)
+    _, answer = await client.next_call(1)
     new = Filters(username="user1")
     poller.set_filters(new)
-    answer.set_result(FetchResult(old_filters, ["stale"]))
+    answer.set_result(Answer(b'[{"id": "stale"}]', "application/json", 0.0, 0.0))
     sent, answer2 = await client.next_call(2)
     assert sent == new
-    answer2.set_result(FetchResult(new, []))
+    answer2.set_result(EMPTY)
     await settle()
-    assert [r.filters for r in results] == [new]
+    assert [(r.filters, r.records) for r in results] == [(new, [])]
 
 
 async def test_transient_errors_back_off_exponentially_with_a_cap(rig):
@@ -119,7 +140,7 @@ async def test_backoff_jitter_stays_within_a_quarter():
 
 async def test_401_is_not_retried_until_the_user_asks(rig):
     poller, client, results, errors, settle = rig
-    filters, answer = await client.next_call(1)
+    _filters, answer = await client.next_call(1)
     answer.set_exception(AuthError("401"))
     await settle()
     assert errors[0][1] is None and poller.blocked
@@ -128,23 +149,23 @@ async def test_401_is_not_retried_until_the_user_asks(rig):
     assert len(client.calls) == 1
     poller.poll_now()
     _, answer2 = await client.next_call(2)
-    answer2.set_result(FetchResult(filters, []))
+    answer2.set_result(EMPTY)
     await settle()
     assert len(results) == 1 and poller.failures == 0
 
 
 async def test_paused_polling_waits_except_for_an_explicit_poll(rig):
     poller, client, _, _, settle = rig
-    filters, answer = await client.next_call(1)
+    _filters, answer = await client.next_call(1)
     poller.set_paused(True)
-    answer.set_result(FetchResult(filters, []))
+    answer.set_result(EMPTY)
     await settle()
     for _ in range(5):
         await asyncio.sleep(0)
     assert len(client.calls) == 1
     poller.poll_now()  # `r` while paused: one poll, then still paused
     _, answer2 = await client.next_call(2)
-    answer2.set_result(FetchResult(filters, []))
+    answer2.set_result(EMPTY)
     await settle()
     for _ in range(5):
         await asyncio.sleep(0)

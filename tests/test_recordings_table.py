@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.geometry import Region
@@ -622,7 +623,7 @@ async def test_a_duration_wider_than_its_column_widens_it(clock, store):
 
 async def test_local_zone_by_default(clock, store):
     started = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
-    poll(store, [rec(clock, "a", 5, started=started), rec(clock, "b", 1)._replace(started_at=None)])
+    poll(store, [rec(clock, "a", 5, started=started), replace(rec(clock, "b", 1), started_at=None)])
 
     class LocalApp(TableApp):
         def compose(self) -> ComposeResult:

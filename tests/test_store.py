@@ -1,6 +1,10 @@
 from datetime import UTC
 
+import msgspec
+
 from livedash.clock import FixedClock
+from livedash.decode import PollDecoder
+from livedash.demo.floor import Floor
 from livedash.errors import AuthError, NetworkError
 from livedash.model import FetchResult, Filters, LiveRecording
 from livedash.status import describe_status
@@ -72,3 +76,35 @@ def test_live_status_line():
     view = describe_status(store, host="h", interval=2, polling_paused=False, display_tz=UTC)
     assert view.badge == "● LIVE" and view.message == ""
     assert view.details == "1 recording (0 paused) · last poll 09:30:00 · 12 ms · every 2s"
+
+
+def test_a_record_that_only_ticked_stays_the_same_object_whatever_the_spelling():
+    # Anchoring lives in the store: the decode path (compact, spaced, pretty, one bad
+    # record forcing the element-wise path) does not matter.
+    floor = Floor(200, seed=3, churn=0.0, paused_fraction=0.0)
+    decoder = PollDecoder(UTC)
+    store = LiveStore(FixedClock())
+    observed_at = 100.0
+    store.apply(poll(*decoder.decode(floor.encoded(), "", observed_at).records))
+    first = dict(store.records)
+    for spelling in ("spaced", "pretty", "compact"):
+        floor.step(2.0)
+        observed_at += 2.004  # arrival jitter
+        body = floor.encoded(None, spelling)
+        if spelling == "compact":
+            body = body[:-1] + b',{"id": 5}]'  # one unreadable record
+        parsed = decoder.decode(body, "", observed_at)
+        diff = store.apply(poll(*parsed.records))
+        assert (diff.added, diff.changed, diff.removed) == ([], [], [])
+        assert all(store.records[key] is value for key, value in first.items())
+
+
+def test_a_corrected_duration_re_anchors_and_a_pause_marks_the_row():
+    clock = FixedClock()
+    store = LiveStore(clock)
+    store.apply(poll(rec("a", duration=73.0)))
+    anchor = store.records["a"]
+    store.apply(poll(msgspec.structs.replace(anchor, duration=120.0, observed_at=2.0)))
+    assert store.records["a"] is not anchor and store.records["a"].duration == 120.0
+    diff = store.apply(poll(rec("a", duration=122.0, paused=True)))
+    assert diff.changed == ["a"] and store.mark("a") is RowMark.CHANGED
