@@ -56,6 +56,11 @@ def test_the_demo_server_spellings_are_what_they_say():
     assert b'", "' in spaced and b'": "' in spaced and b"\n" not in spaced
     assert pretty.startswith(b'[\n  {\n    "duration": "')  # indented, keys sorted
     assert json.loads(compact) == json.loads(spaced) == json.loads(pretty)
+    # byte for byte what json.dumps writes, paused recordings and unknown callers included
+    busy = Floor(200, seed=5)
+    for spelling in SPELLINGS:
+        assert busy.encoded(None, spelling) == spelt(busy.recordings(), spelling)
+        assert busy.encoded({"username": "nobody"}, spelling) == b"[]"
 
 
 def test_a_floor_reads_the_same_in_every_spelling():
