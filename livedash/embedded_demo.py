@@ -21,18 +21,22 @@ class DemoStartError(RuntimeError):
 
 @contextmanager
 def embedded_demo(calls: int, seed: int | None, fault_rate: float = 0.0, *,
-                  meanwhile: Callable[[], object] | None = None) -> Iterator[str]:
+                  meanwhile: Callable[[], object] | None = None,
+                  spelling: str = "compact") -> Iterator[str]:
     """Start ``python -m livedash.demo`` on a free loopback port; yield its URL.
 
     ``meanwhile`` runs once the server process is spawned, before its URL is awaited:
     the dashboard imports Textual then, while the server starts (about 0.3 s less to
-    the first rows than doing one after the other).
+    the first rows than doing one after the other). ``spelling``: how the server writes
+    its JSON (benchmarks; see ``python -m livedash.demo --help``).
     """
     argv = [sys.executable, "-m", "livedash.demo", "--port", "0", "--calls", str(calls)]
     if seed is not None:
         argv += ["--seed", str(seed)]
     if fault_rate:
         argv += ["--fault-rate", str(fault_rate)]
+    if spelling != "compact":
+        argv += ["--spelling", spelling]
     proc = subprocess.Popen(
         argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
         text=True,
