@@ -480,7 +480,7 @@ def _table_rows(app) -> int:
 # ============================================================================ orchestrator
 
 
-def _start_demo(calls: int, churn: float, spelling: str) -> tuple[subprocess.Popen, str]:
+def start_demo(calls: int, churn: float, spelling: str) -> tuple[subprocess.Popen, str]:
     argv = [sys.executable, "-m", "livedash.demo", "--port", "0", "--calls", str(calls),
             "--churn", str(churn), "--seed", "1", "--spelling", spelling]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -494,7 +494,7 @@ def _start_demo(calls: int, churn: float, spelling: str) -> tuple[subprocess.Pop
     return proc, url
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop_process(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=10)
@@ -531,7 +531,7 @@ def measure(kind: str, calls: int, spelling: str, args: argparse.Namespace) -> d
         marks = _run_child([*me, "--first-rows", kind, "--calls", str(calls), "--t0", repr(t0),
                             "--spelling", spelling], timeout=120)
         firsts.append(marks)
-    demo, url = _start_demo(calls, CHURN_PER_POLL / INTERVAL, spelling)
+    demo, url = start_demo(calls, CHURN_PER_POLL / INTERVAL, spelling)
     try:
         total = (args.tick_seconds + args.idle_seconds + args.minute_seconds
                  + args.stall_seconds + args.soak_seconds)
@@ -544,7 +544,7 @@ def measure(kind: str, calls: int, spelling: str, args: argparse.Namespace) -> d
             timeout=total + 180,
         )
     finally:
-        _stop(demo)
+        stop_process(demo)
     result["first_rows"] = statistics.median(m["first_rows"] for m in firsts)
     result["first_rows_all"] = [round(m["first_rows"], 3) for m in firsts]
     result["first_marks"] = min(firsts, key=lambda m: m["first_rows"])

@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import psutil
+from bench_scale import start_demo, stop_process  # (this folder is on sys.path)
 
 from livedash.demo.accounts import DEMO_PASSWORD, DEMO_USER
 from livedash.demo.floor import SPELLINGS
@@ -43,20 +44,6 @@ SIZE = (160, 50)
 INTERVAL = 2.0
 SAMPLE_PERIOD = 0.1
 _REC_DURATION = re.compile(r"● REC\s+(\d+:\d\d:\d\d)")
-
-
-def _start_demo(calls: int, spelling: str) -> tuple[subprocess.Popen, str]:
-    argv = [sys.executable, "-m", "livedash.demo", "--port", "0", "--calls", str(calls),
-            "--churn", str(0.01 / INTERVAL), "--seed", "1", "--spelling", spelling]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            stdin=subprocess.DEVNULL, text=True, cwd=ROOT)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    url = next((tok for tok in line.split() if tok.startswith("http://")), None)
-    if not url:
-        proc.kill()
-        raise RuntimeError(f"the demo server did not start: {line!r}")
-    return proc, url
 
 
 def _tmux(*args: str) -> str:
@@ -72,7 +59,7 @@ def _durations_on_screen(session: str) -> tuple[str, ...] | None:
 
 
 def measure(calls: int, spelling: str, seconds: float, warmup: float) -> dict:
-    demo, url = _start_demo(calls, spelling)
+    demo, url = start_demo(calls, 0.01 / INTERVAL, spelling)
     session = f"bench-terminal-{os.getpid()}-{spelling}"
     workdir = tempfile.mkdtemp(prefix="bench-terminal-")
     script = Path(workdir) / "run.sh"
@@ -132,11 +119,7 @@ def measure(calls: int, spelling: str, seconds: float, warmup: float) -> dict:
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True,
                        check=False)
-        demo.terminate()
-        try:
-            demo.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            demo.kill()
+        stop_process(demo)
 
 
 def main() -> None:
