@@ -25,7 +25,8 @@ from datetime import UTC
 
 from livedash.clock import FixedClock
 from livedash.decode import PollDecoder
-from livedash.demo.floor import SPELLINGS, Floor
+from livedash.demo.floor import Floor
+from livedash.demo.spellings import SPELLINGS
 from livedash.model import FetchResult, Filters
 from livedash.store import LiveStore
 

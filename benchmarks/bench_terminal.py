@@ -37,7 +37,7 @@ import psutil
 from bench_scale import start_demo, stop_process  # (this folder is on sys.path)
 
 from livedash.demo.accounts import DEMO_PASSWORD, DEMO_USER
-from livedash.demo.floor import SPELLINGS
+from livedash.demo.spellings import SPELLINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (160, 50)

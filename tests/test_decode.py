@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from livedash.decode import PollDecoder, parse_duration
-from livedash.demo.floor import SPELLINGS, Floor
+from livedash.demo.floor import Floor
+from livedash.demo.spellings import SPELLINGS
 from livedash.demo.vendor_example import EXAMPLE_ID, VENDOR_EXAMPLE
 from livedash.errors import BodyError
 from livedash.model import LiveRecording

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from .accounts import announcement
-from .floor import DEFAULT_CHURN, SPELLINGS, Floor
+from .floor import DEFAULT_CHURN, Floor
+from .spellings import SPELLINGS
 
 
 def _clock(zone: str | None) -> Callable[[], datetime]:

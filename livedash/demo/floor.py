@@ -27,6 +27,7 @@ from functools import cache
 from operator import attrgetter
 
 from ..model import FILTER_NAMES  # noqa: F401 (the server reads it from here)
+from .spellings import ARRAYS, json_string, spelt_pieces
 from .vendor_example import example_call
 
 MEAN_CALL_SECONDS = 300.0  # a contact-centre call lasts 4-6 minutes on average
@@ -124,21 +125,7 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in folded.lower() if ch.isalnum())
 
 
-# The same JSON, spelt three ways: compact (`[{"id":"…","duration":…`), spaced (Python's
-# default separators, many proxies and frameworks: `", "` and `": "`), pretty (indented,
-# keys sorted).
-_SPELLING_OPTIONS: dict[str, dict] = {
-    "compact": {"separators": (",", ":")},
-    "spaced": {},
-    "pretty": {"indent": 2, "sort_keys": True},
-}
-SPELLINGS = tuple(_SPELLING_OPTIONS)
-# How json.dumps opens, separates and closes a non-empty array in each spelling.
-_ARRAYS = {"compact": ("[", ",", "]"), "spaced": ("[", ", ", "]"),
-           "pretty": ("[\n  ", ",\n  ", "\n]")}
-
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_json_string = json.encoder.encode_basestring  # what _compact writes for a str (C code)
 
 
 def _compact_strings(value: dict[str, str]) -> str:
@@ -146,12 +133,12 @@ def _compact_strings(value: dict[str, str]) -> str:
     if not all(type(item) is str for item in value.values()):
         return _compact(value)
     return "{" + ",".join(
-        _json_string(key) + ":" + _json_string(item) for key, item in value.items()) + "}"
+        json_string(key) + ":" + json_string(item) for key, item in value.items()) + "}"
 
 
 def _local_party_json(username: str) -> str:
     """``_compact({"username": username})``."""
-    return '{"username":' + _json_string(username) + "}"
+    return '{"username":' + json_string(username) + "}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +217,7 @@ class _Call:
         # plus the time since then while running. A step then touches only calls that change.
         self.base = recorded
         self.since = since
-        self.head = f'{{"id":{_json_string(rec_id)},"duration":"'.encode()
+        self.head = f'{{"id":{json_string(rec_id)},"duration":"'.encode()
         middle = (
             f'","startedAt":"{started_at}","localParty":{_local_party_json(line.username)}'
             f',"remoteParty":{_compact_strings(remote)},"isPaused":'
@@ -244,7 +231,7 @@ class _Call:
         bytes around its duration value, as ``json.dumps`` writes it in an array."""
         found = self.spelt.get(spelling)
         if found is None:
-            found = self.spelt[spelling] = _spelt_pieces(self, spelling)
+            found = self.spelt[spelling] = spelt_pieces(self, spelling)
         return found
 
     def recorded(self, elapsed: float) -> float:
@@ -252,31 +239,6 @@ class _Call:
         if self.paused:
             return self.base
         return self.base + (elapsed - self.since)
-
-
-def _spelt_pieces(call: _Call, spelling: str) -> tuple[bytes, bytes, bytes]:
-    """What ``json.dumps([record], **_SPELLING_OPTIONS[spelling])`` writes for ``call``
-    inside its array, cut around the duration value; by hand, as the compact pieces are
-    (``json.dumps`` of 10,000 records would hold up a first answer by half a second)."""
-    js = _json_string
-    remote = call.remote
-    if not all(type(value) is str for value in remote.values()):  # not the floor's own
-        remote = {key: str(value) for key, value in remote.items()}
-    if spelling == "spaced":
-        remote_text = "{" + ", ".join(f"{js(k)}: {js(v)}" for k, v in remote.items()) + "}"
-        head = f'{{"id": {js(call.id)}, "duration": "'
-        middle = (f'", "startedAt": {js(call.started_at)}, "localParty": {{"username": '
-                  f'{js(call.line.username)}}}, "remoteParty": {remote_text}, "isPaused": ')
-        return head.encode(), (middle + "false}").encode(), (middle + "true}").encode()
-    # pretty: indent 2, keys sorted, the record one level into the array
-    remote_text = ("{\n" + ",\n".join(f"      {js(k)}: {js(remote[k])}" for k in sorted(remote))
-                   + "\n    }") if remote else "{}"
-    rest = (f',\n    "localParty": {{\n      "username": {js(call.line.username)}\n    }},'
-            f'\n    "remoteParty": {remote_text},\n    "startedAt": {js(call.started_at)}\n  }}')
-    tails = (f'",\n    "id": {js(call.id)},\n    "isPaused": {flag}{rest}'
-             for flag in ("false", "true"))
-    running, paused = (tail.encode() for tail in tails)
-    return b'{\n    "duration": "', running, paused
 
 
 class Floor:
@@ -561,13 +523,13 @@ class Floor:
 
     def encoded(self, filters: Mapping[str, str] | None = None,
                 spelling: str = "compact") -> bytes:
-        """``recordings(filters)`` as UTF-8 JSON, in one of :data:`SPELLINGS`.
+        """``recordings(filters)`` as UTF-8 JSON, in one of ``spellings.SPELLINGS``.
 
         Each record's bytes around its duration are built once (compact at once, the
         others on first use, with ``json``): 10,000 calls are written in a few ms.
         """
         if spelling != "compact":
-            start, separator, end = (part.encode() for part in _ARRAYS[spelling])
+            start, separator, end = (part.encode() for part in ARRAYS[spelling])
             with self._lock:
                 elapsed = self.elapsed
                 parts = []

@@ -30,6 +30,7 @@ from . import floor as floor_mod
 from .accounts import DEMO_PASSWORD, DEMO_USER, VIEWER_USER, announcement
 from .faults import FaultInjector, render
 from .floor import Floor
+from .spellings import SPELLINGS
 
 LIVE_RECORDINGS = "/fw/Apps/Recorder/WebAPI/LiveRecordings"
 REQUIRED_LEVEL = 10  # Call Recording Complete Management
@@ -89,7 +90,7 @@ class DemoState:
     users: Mapping[str, tuple[str, int]]
     faults: FaultInjector
     log: RequestLog
-    spelling: str = "compact"  # how the recordings' JSON is written: floor.SPELLINGS
+    spelling: str = "compact"  # how the recordings' JSON is written: spellings.SPELLINGS
 
 
 STATE = web.AppKey("livedash_demo_state", DemoState)
@@ -279,8 +280,8 @@ async def demo_stats(request: web.Request) -> web.Response:
 def create_app(floor: Floor, *, users: Mapping[str, tuple[str, int]] = DEMO_USERS,
                faults: FaultInjector | None = None,
                log: RequestLog | None = None, spelling: str = "compact") -> web.Application:
-    if spelling not in floor_mod.SPELLINGS:
-        raise ValueError(f"unknown spelling {spelling!r}: one of {floor_mod.SPELLINGS}")
+    if spelling not in SPELLINGS:
+        raise ValueError(f"unknown spelling {spelling!r}: one of {SPELLINGS}")
     app = web.Application(middlewares=[_log_and_auth])
     app[STATE] = DemoState(floor, users, faults or FaultInjector(), log or RequestLog(),
                            spelling)
