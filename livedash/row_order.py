@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime
-from operator import attrgetter, methodcaller
+from operator import attrgetter
 from typing import NamedTuple
 
-from .model import LiveRecording
+from .model import LiveRecording, durations_at
 from .table_layout import COLUMNS
 
 __all__ = [
@@ -106,7 +106,7 @@ def order_rows(rows: list[LiveRecording], order: SortOrder, *, now: float,
     keys: list
     numeric = key in ("duration", "started")
     if key == "duration":
-        keys = list(map(methodcaller("duration_at", now), rows))
+        keys = durations_at(rows, now)
         if ended and frozen:
             for index in _indexes_of(rows, ended):
                 keys[index] = frozen.get(rows[index].id, keys[index])

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from livedash.model import LiveRecording
+from livedash.model import LiveRecording, durations_at
 from livedash.row_order import (
     SortOrder,
     frozen_durations,
@@ -134,3 +134,10 @@ def test_sort_order_steps():
     assert SortOrder.by("started", reverse=False) == SortOrder("started", False)
     with pytest.raises(ValueError):
         SortOrder.by("nope")
+
+
+def test_durations_at_is_duration_at():
+    rows = [rec("a", 10), rec("b", 10, paused=True), rec("c", 10, observed_at=NOW + 5),
+            rec("d", 7.5, observed_at=NOW - 2.25), rec("e", 0, paused=True, observed_at=0)]
+    for now in (0.0, NOW - 1, NOW, NOW + 0.5, NOW + 3600):
+        assert durations_at(rows, now) == [r.duration_at(now) for r in rows]
