@@ -22,6 +22,8 @@ from livedash.store import LiveStore, RowMark
 from livedash.table_layout import HEADERS
 from livedash.widgets import RecordingsTable
 
+from .test_row_order import ASCENDING  # the same five records, sorted by each column
+
 CSS_PATH = Path(__file__).resolve().parents[1] / "styles" / "table.tcss"
 SIZE = (160, 24)
 
@@ -170,15 +172,6 @@ async def test_default_order_is_longest_first(clock, store):
         assert fields(table.render_line(5).text)[:2] == ["❚❚ PAUSED", "0:00:05"]
 
 
-ASCENDING = {
-    "state": ["a-id", "b-id", "c-id", "d-id", "e-id"],  # recording (by id), then paused
-    "duration": ["e-id", "b-id", "c-id", "a-id", "d-id"],
-    "user": ["a-id", "b-id", "c-id", "d-id", "e-id"],  # case-insensitive: alice … Eve
-    "remote": ["b-id", "a-id", "d-id", "c-id", "e-id"],  # amy, Bob Ray, Cy, Zoe, unknown
-    "number": ["e-id", "d-id", "c-id", "b-id", "a-id"],
-    "started": ["c-id", "e-id", "d-id", "a-id", "b-id"],
-    "id": ["a-id", "b-id", "c-id", "d-id", "e-id"],
-}
 
 
 @pytest.mark.parametrize("key", list(ASCENDING))
