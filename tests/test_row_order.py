@@ -24,8 +24,9 @@ BASE = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
 def rec(rec_id: str, duration: float, *, paused: bool = False, user: str = "agent",
         first: str = "Ann", last: str = "Lee", number: str = "+15550100",
         started: datetime | None = BASE, observed_at: float = NOW) -> LiveRecording:
-    return LiveRecording(rec_id, float(duration), started, user, first, last, number, paused,
-                         observed_at)
+    return LiveRecording(id=rec_id, duration=float(duration), started_at=started,
+                         username=user, first_name=first, last_name=last, phone_number=number,
+                         is_paused=paused, observed_at=observed_at)
 
 
 def five() -> list[LiveRecording]:
