@@ -132,8 +132,8 @@ def _reference_app_class():
     from livedash.messages import PollFailed, PollSucceeded
     from livedash.poller import Poller
     from livedash.store import LiveStore
+    from livedash.table_layout import COLUMNS, HEADERS
     from livedash.timefmt import format_clock, format_duration
-    from livedash.widgets.recordings_table import COLUMNS
 
     class ReferenceApp(App):
         CSS = "DataTable { height: 1fr; }"
@@ -163,8 +163,8 @@ def _reference_app_class():
             return self.query_one(DataTable)
 
         def on_mount(self) -> None:
-            for key, label in COLUMNS:
-                self.table.add_column(label, key=key)
+            for key in COLUMNS:
+                self.table.add_column(HEADERS[key], key=key)
             self.run_worker(self.poller.run(), name="poller", exclusive=True)
             self.set_interval(1.0, self.tick)
             self.table.focus()
@@ -198,8 +198,7 @@ def _reference_app_class():
             for rec_id in diff.added:
                 table.add_row(*self.cells(records[rec_id], now), key=rec_id)
             for rec_id in diff.changed:
-                for key, value in zip((k for k, _ in COLUMNS), self.cells(records[rec_id], now),
-                                      strict=True):
+                for key, value in zip(COLUMNS, self.cells(records[rec_id], now), strict=True):
                     if key != "duration":
                         table.update_cell(rec_id, key, value)
 

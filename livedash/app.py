@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from .client import RecordingsClient
-from .clock import Clock
+from .clock import Clock, TickTimes
 from .credentials import Credentials, Secret
 from .guard import GuardedApp, guarded
 from .housekeeping import INTERVAL_SECONDS as HOUSEKEEPING_SECONDS
@@ -81,6 +81,8 @@ class LiveDashApp(GuardedApp):
         self.poll_settled = asyncio.Event()
         self.outcomes = 0  # poll outcomes shown so far (answers and failures)
         self._ticks = 0
+        self._tick_times = TickTimes()  # what each tick stands for: see clock.py
+        self.tick_timer = None  # the 1 Hz timer (tests that step the clock pause it)
         if settings.kiosk:
             self.add_class("-kiosk")
 
@@ -110,7 +112,7 @@ class LiveDashApp(GuardedApp):
         tune_allocator()  # weeks on a kiosk: see memory.py
         self.title = f"livedash — {self.settings.host}"
         self.run_worker(self._run_poller(), name="poller", group="poll", exclusive=True)
-        self.set_interval(1.0, self.tick)
+        self.tick_timer = self.set_interval(1.0, self.tick)
         if self.settings.kiosk:
             self.set_interval(self.settings.kiosk_page_seconds, self.next_kiosk_page)
         else:
@@ -188,13 +190,14 @@ class LiveDashApp(GuardedApp):
     @on(RecordingsTable.Opened)
     @guarded("opening the recording")
     def _open_details(self, message: RecordingsTable.Opened) -> None:
-        rec = self.store.records.get(message.recording_id) or self.store.ended.get(
-            message.recording_id
-        )
-        if rec is not None:
-            self.push_screen(
-                DetailsScreen(rec, self.clock.monotonic(), self.settings.display_tz)
-            )
+        rec_id = message.recording_id
+        if rec_id in self.store.records or rec_id in self.store.ended:
+            self.push_screen(DetailsScreen(rec_id, self.table, self.settings.display_tz))
+
+    def _refresh_details(self) -> None:
+        """The details dialog, if open, shows what its row shows (same tick, same data)."""
+        if isinstance(self.screen, DetailsScreen):
+            self.screen.refresh_fields()
 
     # -- views out ----------------------------------------------------------------------
 
@@ -203,6 +206,7 @@ class LiveDashApp(GuardedApp):
         if diff is not None:
             self.table.sync(diff)
         self._refresh_status()
+        self._refresh_details()
         empty = self.query_one("#empty", Static)
         show_empty = self.store.has_data and not self.store.records and not self.store.ended
         empty.display = show_empty
@@ -215,6 +219,8 @@ class LiveDashApp(GuardedApp):
             )
 
     def _refresh_status(self) -> None:
+        # Stale or paused: the durations on screen are counted on here, marked "~".
+        self.table.estimated = self.store.stale or self.poller.paused
         view = describe_status(
             self.store, host=self.settings.host, interval=self.settings.interval,
             polling_paused=self.poller.paused, display_tz=self.settings.display_tz,
@@ -229,11 +235,16 @@ class LiveDashApp(GuardedApp):
 
     @guarded("updating the clock")
     def tick(self) -> None:
-        """Once a second: durations move, highlights expire, ages grow."""
+        """Once a second: durations move, highlights expire, ages grow.
+
+        Every duration on screen (table and details) is drawn at this tick's time, and
+        only here: a repaint between ticks (a poll) shows the same second.
+        """
         if self.store.expire_marks():
             self.table.sync(None)
-        self.table.tick()
+        self.table.tick(self._tick_times.next(self.clock.monotonic()))
         self._refresh_status()
+        self._refresh_details()
         self._ticks += 1
         if self._ticks % HOUSEKEEPING_SECONDS == 0:
             housekeeping(self)

@@ -36,3 +36,29 @@ class FixedClock(Clock):
     def advance(self, seconds: float) -> None:
         self._mono += seconds
         self._now += timedelta(seconds=seconds)
+
+
+class TickTimes:
+    """The times a 1 Hz tick stands for: exactly a period apart while the timer keeps time.
+
+    A timer fires a little late, and by a different amount each time (a poll being
+    applied, a busy loop). Durations drawn at the raw readings would then advance by 0
+    or 2 seconds now and then, for the rows whose second boundary falls in that jitter.
+    So a reading within ``tolerance`` of the expected time is taken as the expected time;
+    any other (a first tick, a tick skipped under load, a suspended machine) starts afresh
+    from the reading.
+    """
+
+    def __init__(self, period: float = 1.0, tolerance: float = 0.25):
+        self.period = period
+        self.tolerance = tolerance
+        self.last: float | None = None
+
+    def next(self, reading: float) -> float:
+        """The time of the tick read at monotonic ``reading``."""
+        expected = None if self.last is None else self.last + self.period
+        if expected is not None and abs(reading - expected) <= self.tolerance:
+            self.last = expected
+        else:
+            self.last = reading
+        return self.last

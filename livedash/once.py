@@ -23,6 +23,7 @@ from .model import FetchResult, LiveRecording
 from .poller import fetch_recordings
 from .safe_text import safe_text
 from .settings import Settings
+from .table_layout import COLUMNS
 from .timefmt import format_duration
 
 
@@ -50,9 +51,6 @@ def exit_code_for(error: FetchError) -> ExitCode:
         if isinstance(error, kind):
             return code
     return ExitCode.INTERNAL
-
-
-COLUMNS = ("state", "duration", "user", "remote", "number", "started", "id")
 
 
 def _iso_in_zone(rec: LiveRecording, settings: Settings) -> str:

@@ -10,7 +10,11 @@ from datetime import tzinfo
 
 from .errors import AuthError, ForbiddenError
 from .store import LiveStore
+from .table_layout import ESTIMATE
 from .timefmt import format_age, format_clock
+
+# The table counts durations on while no fresh data comes (stale, paused) and marks them.
+ESTIMATED = f"{ESTIMATE} marks estimated durations"
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ def describe_status(store: LiveStore, *, host: str, interval: float, polling_pau
             since = format_clock(store.last_success, display_tz)
             level, badge = "stale", f"◌ STALE {age}"
             message = (
-                f"{what}. Showing data from {since} ({age} old). "
+                f"{what}. Showing data from {since} ({age} old); {ESTIMATED}. "
                 f"{_next_step(store, now_wall, kiosk)}"
             )
         else:
@@ -78,7 +82,8 @@ def describe_status(store: LiveStore, *, host: str, interval: float, polling_pau
             message += " · polling paused (p to resume)"
         return StatusView(level, badge, message, details)
     if polling_paused:
-        return StatusView("paused", "❚❚ PAUSED", "Polling paused: press p to resume", details)
+        return StatusView("paused", "❚❚ PAUSED",
+                          f"Polling paused: press p to resume; {ESTIMATED}", details)
     if not store.has_data:
         query = store.filters.describe()
         target = f"{host} for {query}" if query else host

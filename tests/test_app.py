@@ -1,7 +1,9 @@
 """The dashboard under Pilot, against the demo server over loopback HTTP."""
 
 import io
+from itertools import pairwise
 
+from rich.cells import cell_len
 from rich.console import Console
 from textual.widgets import Input
 
@@ -24,6 +26,13 @@ def rendered_text(renderable) -> str:
 def row_texts(app) -> list[str]:
     table = app.query_one(RecordingsTable)
     return [table.render_line(y).text for y in range(1, table.row_count + 1)]
+
+
+async def poll_now(app) -> None:
+    """Poll now and wait until the outcome is on screen (keys may be off: kiosk, dialog)."""
+    before = app.outcomes
+    app.poller.poll_now()
+    await until(app, lambda: app.outcomes > before)
 
 
 def row_of(app, name: str) -> str:
@@ -168,3 +177,128 @@ async def test_pause_polling_and_poll_now(demo_server, clock):
         assert app.poller.paused and "PAUSED" in str(app.query_one("#status").render())
         await pilot.press("p")
         assert not app.poller.paused
+
+
+async def test_a_duration_changes_once_per_tick_and_never_between(demo_server, clock):
+    """A wall clock: polls land between ticks, and no repaint shows the next second early.
+
+    The clock (and the demo floor with it) moves in 0.1 s steps; the app ticks at x.5 s,
+    polls land at x.2 s, just after the row's duration crossed a second. At every step the
+    row is drawn afresh, as any repaint would draw it.
+    """
+    app = LiveDashApp(settings_for(demo_server.url), clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(app, lambda: app.store.has_data)
+        app.tick_timer.pause()  # this test is the clock
+        floor = demo_server.floor
+        texts, ticks, polls = [], set(), set()
+        for step in range(1, 36):
+            clock.advance(0.1)
+            floor.step(0.1)
+            if step % 10 == 2:
+                polls.add(step)
+                await press_and_settle(pilot, "r")
+            if step % 10 == 5:
+                ticks.add(step)
+                app.tick()
+            await pilot.pause()
+            texts.append(row_of(app, "alice-1").split()[2])  # ● REC 0:01:15 …
+        assert len(polls) == 4 and app.store.polls == 5
+        changes = {step for step, (before, after) in enumerate(pairwise(texts), start=2)
+                   if after != before}
+        assert changes == ticks - {5}  # 1:15 until the tick at 1.5 s, then one a tick
+        assert texts[-1] == "0:01:18"
+
+
+async def test_details_tick_like_their_row(demo_server, clock):
+    app = LiveDashApp(settings_for(demo_server.url), clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(app, lambda: app.store.has_data)
+        app.tick_timer.pause()
+        table = app.query_one(RecordingsTable)
+        table.move_cursor(table.row_of(KNOWN_IDS["alice-1"]))
+        await pilot.press("enter")
+        await pilot.pause()
+
+        def details() -> str:
+            return rendered_text(app.screen.query_one("#details-fields").content)
+
+        assert "0:01:15" in details()
+        for expected in ("0:01:16", "0:01:17"):
+            clock.advance(1)
+            demo_server.floor.step(1)
+            app.tick()
+            await pilot.pause()
+            assert expected in details() and expected in row_of(app, "alice-1")
+        clock.advance(1)
+        demo_server.floor.step(1)
+        await poll_now(app)  # a poll before the tick changes neither
+        assert "0:01:17" in details() and "0:01:17" in row_of(app, "alice-1")
+        app.tick()
+        await pilot.pause()
+        assert "0:01:18" in details() and "0:01:18" in row_of(app, "alice-1")
+        app.action_toggle_polling()  # paused: both count on, marked as estimates
+        clock.advance(1)
+        app.tick()
+        await pilot.pause()
+        assert "~0:01:19" in row_of(app, "alice-1")
+        assert "~0:01:19  (estimated: counted on since the last poll)" in details()
+
+
+async def test_paused_polling_marks_durations_as_estimates(demo_server, clock):
+    app = LiveDashApp(settings_for(demo_server.url), clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(app, lambda: app.store.has_data)
+        app.tick_timer.pause()
+        await pilot.press("p")
+        clock.advance(1)
+        app.tick()
+        await pilot.pause()
+        assert "~0:01:16" in row_of(app, "alice-1")
+        assert "❚❚ PAUSED" in row_of(app, "carol") and "~" not in row_of(app, "carol")
+        assert "~ marks estimated durations" in str(app.query_one("#status").render())
+        await pilot.press("p")
+        await pilot.pause()
+        assert "~" not in row_of(app, "alice-1")
+
+
+async def test_kiosk_pages_turn_on_the_period_only(demo_server, clock):
+    for i in range(60):
+        demo_server.floor.add_call(username=f"kiosk{i:02d}", duration=100 + i)
+    app = LiveDashApp(settings_for(demo_server.url, kiosk=True), clock=clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await until(app, lambda: app.store.has_data)
+        app.tick_timer.pause()
+        table = app.query_one(RecordingsTable)
+        label = app.query_one("#kiosk-page")
+        pages = table.page_count()
+        assert pages >= 2 and str(label.render()) == f"page 1/{pages}"
+        first_rows = []
+        for page in (1, 2):
+            for _ in range(3):  # polls and ticks between two turns do not move the page
+                await poll_now(app)
+                clock.advance(1)
+                app.tick()
+                await pilot.pause()
+                assert str(label.render()) == f"page {page}/{pages}"
+            first_rows.append(table.render_line(1).text)
+            app.next_kiosk_page()
+            await pilot.pause()
+        assert first_rows[0] != first_rows[1]
+        assert not table.show_vertical_scrollbar
+
+
+async def test_narrow_terminals_keep_numbers_whole(demo_server, clock):
+    app = LiveDashApp(settings_for(demo_server.url), clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(app, lambda: app.store.has_data)
+        table = app.query_one(RecordingsTable)
+        rows = [table.render_line(y).text for y in range(1, table.row_count + 1)]
+        assert any("+390212345678" in row and "Giulia Rossi" in row for row in rows)
+        assert "Started" not in table.render_line(0).text  # gone before a number is cut
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        rows = [table.render_line(y).text for y in range(1, table.row_count + 1)]
+        row = next(row for row in rows if "+390212345678" in row)
+        assert "Giulia Ro" in row  # names keep 9-10 cells at 60 columns
+        assert all(cell_len(row) == 60 for row in rows)

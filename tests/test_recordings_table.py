@@ -15,12 +15,15 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 
+from livedash import table_layout
 from livedash.clock import FixedClock
 from livedash.model import FetchResult, Filters, LiveRecording
 from livedash.safe_text import safe_text
 from livedash.store import LiveStore, RowMark
+from livedash.table_layout import HEADERS
 from livedash.widgets import RecordingsTable
-from livedash.widgets import recordings_table as rt_module
+
+from .test_row_order import ASCENDING  # the same five records, sorted by each column
 
 CSS_PATH = Path(__file__).resolve().parents[1] / "styles" / "table.tcss"
 SIZE = (160, 24)
@@ -170,15 +173,6 @@ async def test_default_order_is_longest_first(clock, store):
         assert fields(table.render_line(5).text)[:2] == ["❚❚ PAUSED", "0:00:05"]
 
 
-ASCENDING = {
-    "state": ["a-id", "b-id", "c-id", "d-id", "e-id"],  # recording (by id), then paused
-    "duration": ["e-id", "b-id", "c-id", "a-id", "d-id"],
-    "user": ["a-id", "b-id", "c-id", "d-id", "e-id"],  # case-insensitive: alice … Eve
-    "remote": ["b-id", "a-id", "d-id", "c-id", "e-id"],  # amy, Bob Ray, Cy, Zoe, unknown
-    "number": ["e-id", "d-id", "c-id", "b-id", "a-id"],
-    "started": ["c-id", "e-id", "d-id", "a-id", "b-id"],
-    "id": ["a-id", "b-id", "c-id", "d-id", "e-id"],
-}
 
 
 @pytest.mark.parametrize("key", list(ASCENDING))
@@ -190,7 +184,7 @@ async def test_sort_each_column_and_reverse(clock, store, key):
         table.sort_by(key, reverse=False)
         assert (table.sort_key, table.sort_reverse) == (key, False)
         assert order(table) == ASCENDING[key]
-        label = dict(rt_module.COLUMNS)[key]
+        label = HEADERS[key]
         assert f"{label} ▲" in table.render_line(0).text
         table.sort_by(key, reverse=True)  # ties included: exactly the reverse order
         assert order(table) == ASCENDING[key][::-1]
@@ -332,6 +326,27 @@ async def test_enter_and_click_post_opened(clock, store):
         assert app.opened == ["a-id", "c-id"]
 
 
+async def test_cursor_is_a_reactive_clamped_and_kept_in_view(clock, store):
+    poll(store, [rec(clock, f"r{i:03d}", 10_000 - i) for i in range(100)])
+    app = TableApp(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        page = table.size.height - 1
+        table.cursor = 500
+        await pilot.pause()
+        assert table.cursor == 99 and table.cursor_id == "r099"
+        assert table.scroll_offset.y == table.max_scroll_y
+        assert "r099" in screen_lines(table)[99 - table.scroll_offset.y + 1]
+        table.cursor = -3
+        await pilot.pause()
+        assert table.cursor == 0 and table.scroll_offset.y == 0
+        table.cursor = page + 5  # below the screen: scrolled just enough
+        await pilot.pause()
+        assert table.scroll_offset.y == 6
+        cursor_style = table.render_line(page)._segments[0].style
+        assert table.render_line(1)._segments[0].style != cursor_style
+
+
 # -- ticking -------------------------------------------------------------------------------
 
 
@@ -343,15 +358,15 @@ async def test_tick_advances_recording_rows_only(clock, store):
         await pilot.pause()
         assert fields(screen_lines(table)[1])[1] == "0:00:59"
         calls = []
-        original = rt_module.safe_text
-        rt_module.safe_text = lambda text: calls.append(text) or original(text)
+        original = table_layout.safe_text
+        table_layout.safe_text = lambda text: calls.append(text) or original(text)
         try:
             clock.advance(1)
             table.tick()
             await pilot.pause()
             lines = screen_lines(table)  # through Textual's cache: the tick marked them dirty
         finally:
-            rt_module.safe_text = original
+            table_layout.safe_text = original
         assert fields(lines[1])[:2] == ["● REC", "0:01:00"]
         assert fields(lines[2])[:2] == ["❚❚ PAUSED", "0:00:30"]
         assert calls == []  # a tick redraws durations; it does not re-sanitise strings
@@ -363,13 +378,56 @@ async def test_tick_advances_recording_rows_only(clock, store):
         assert order(table) == ["run", "hold"]
 
 
-async def test_ended_row_duration_is_frozen(clock, store):
+async def test_durations_are_drawn_at_the_last_tick_not_at_the_repaint(clock, store):
+    poll(store, [rec(clock, "run", 59.0), rec(clock, "hold", 30, paused=True)])
+    app = TableApp(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        table.tick()
+        clock.advance(0.6)
+        table.tick()  # 59.6: still 0:00:59
+        clock.advance(0.6)  # 60.2 by now, but no tick yet
+        table.sync(poll(store, [rec(clock, "run", 60.2), rec(clock, "new", 3)]))  # a poll
+        table.refresh()
+        await pilot.pause()
+        assert fields(line_of(table, "run"))[1] == "0:00:59"  # not the next second early
+        assert fields(line_of(table, "new"))[1] == "0:00:03"
+        clock.advance(0.4)
+        table.tick()  # 60.6
+        await pilot.pause()
+        assert fields(screen_lines(table)[1])[1] == "0:01:00"
+        assert fields(line_of(table, "hold"))[1] == "0:00:30"
+
+
+async def test_estimated_durations_are_marked(clock, store):
+    poll(store, [rec(clock, "run", 59), rec(clock, "hold", 30, paused=True),
+                 rec(clock, "gone", 10)])
+    app = TableApp(store, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        table.sync(poll(store, [rec(clock, "run", 59), rec(clock, "hold", 30, paused=True)]))
+        table.estimated = True  # stale, or polling paused
+        clock.advance(5)
+        table.tick()
+        await pilot.pause()
+        lines = screen_lines(table)
+        assert fields(lines[1])[:2] == ["● REC", "~0:01:04"]  # counted on here: marked
+        assert fields(line_of(table, "hold"))[1] == "0:00:30"  # the server's value
+        assert fields(line_of(table, "gone"))[1] == "0:00:10"  # ended: frozen
+        table.estimated = False
+        await pilot.pause()
+        assert fields(screen_lines(table)[1])[1] == "0:01:04"
+
+
+async def test_ended_row_duration_is_frozen_at_what_it_showed(clock, store):
     poll(store, [rec(clock, "a", 100), rec(clock, "b", 50)])
     app = TableApp(store, clock)
     async with app.run_test(size=SIZE) as pilot:
         table = app.table
         clock.advance(1)
-        table.sync(poll(store, [rec(clock, "a", 101)]))
+        table.tick()  # b shows 0:00:51
+        clock.advance(0.5)
+        table.sync(poll(store, [rec(clock, "a", 101.5)]))  # b ended since
         assert fields(line_of(table, "b"))[:2] == ["✕ ENDED", "0:00:51"]
         clock.advance(2)
         table.tick()
@@ -447,8 +505,8 @@ async def test_row_caches_forget_calls_that_are_over(clock, store):
             await pilot.pause()
         on_screen = set(table._ids)
         assert len(on_screen) == 20  # ten calls, and the ten that just ended, fading
-        assert 10 <= len(table._row_cache) and set(table._row_cache.keys()) <= on_screen
-        assert set(table._drawn_marks) <= on_screen
+        assert 10 <= len(table._painter.cache) and set(table._painter.cache.keys()) <= on_screen
+        assert set(table._painter.drawn_marks) <= on_screen
 
 
 # -- hostile strings and widths --------------------------------------------------------------
@@ -503,59 +561,132 @@ async def test_hostile_strings_are_shown_after_safe_text(clock, store):
         assert "NNNN…" in long_line and cell_len(long_line) == 250
 
 
-async def test_narrow_table_truncates_id_first(clock, store):
+async def test_narrow_table_drops_the_id_then_the_start(clock, store):
     guid = "0f8fad5b-d9cb-469f-a165-70867728950e"
-    poll(store, [rec(clock, guid, 10, user="supervisor-one", first="Maximilian", last="Schneider")])
+    poll(store, [rec(clock, guid, 10, user="supervisor-one", first="Maximilian", last="Schneider",
+                     number="+390212345678")])
     app = TableApp(store, clock)
     async with app.run_test(size=(160, 10)) as pilot:
         table = app.table
-        assert guid in table.render_line(1).text
+
+        def row_and_header():
+            header = table.render_line(0).text
+            line = table.render_line(1).text
+            assert cell_len(line) == cell_len(header) == table.size.width
+            return line, header
+
+        line, header = row_and_header()
+        assert guid in line and "Started" in header
         await pilot.resize_terminal(110, 10)
         await pilot.pause()
-        line = table.render_line(1).text
-        assert cell_len(line) == 110
-        assert guid not in line and "0f8f" in line and "…" in line
-        assert "Remote party" in table.render_line(0).text  # flexible columns kept
-        await pilot.resize_terminal(90, 10)
+        line, header = row_and_header()
+        assert "0f8f" not in line and "Id" not in header  # whole or not at all
+        assert "Started" in header and "Maximilian Schneider" in line
+        await pilot.resize_terminal(80, 10)
         await pilot.pause()
-        line = table.render_line(1).text
-        # the id gives way before what a supervisor reads: user and number stay whole
-        assert cell_len(line) == 90 and "0f8f" not in line
-        assert "supervisor-one" in line and "+15550100" in line
-        await pilot.resize_terminal(50, 10)
+        line, header = row_and_header()
+        assert "Started" not in header  # the start goes before anything is cut
+        cells = fields(line)
+        assert cells[:3] == ["● REC", "0:00:10", "supervisor-one"]
+        assert cells[3].startswith("Maximilian Schn") and cells[4] == "+390212345678"
+        await pilot.resize_terminal(60, 10)
         await pilot.pause()
-        line = table.render_line(1).text
-        assert cell_len(line) == 50 and "0f8f" not in line
-        assert fields(line)[:2] == ["● REC", "0:00:10"]
+        line, _ = row_and_header()
+        cells = fields(line)
+        assert cells[:2] == ["● REC", "0:00:10"] and cells[-1] == "+390212345678"
+        assert cells[2].startswith("supervi") and cells[3].startswith("Maximil")
+        await pilot.resize_terminal(30, 10)
+        await pilot.pause()
+        assert fields(row_and_header()[0])[:2] == ["● REC", "0:00:10"]
 
 
 # -- kiosk -----------------------------------------------------------------------------------
 
 
-async def test_kiosk_has_no_cursor_and_pages_wrap(clock, store):
-    poll(store, [rec(clock, f"k{i:02d}", 1000 - i) for i in range(45)])
+def kiosk_rows(clock, count):
+    return [rec(clock, f"k{i:02d}", 1000 - i, user=f"k{i:02d}") for i in range(count)]
+
+
+def users_shown(table: RecordingsTable) -> list[str]:
+    return [fields(line)[2] for line in screen_lines(table)[1:] if line.strip()]
+
+
+async def test_kiosk_pages_are_disjoint_in_order_and_stable(clock, store):
+    poll(store, kiosk_rows(clock, 45))
     app = TableApp(store, clock, show_cursor=False)
-    async with app.run_test(size=(120, 21)) as pilot:  # 20 rows a page
+    async with app.run_test(size=(120, 21)) as pilot:  # 20 rows a page: no scrollbar
         table = app.table
         assert not table.can_focus and table.cursor_id is None and table.cursor_recording is None
         row_styles = {table.render_line(y)._segments[0].style for y in range(1, 21)}
         assert len(row_styles) == 1  # no cursor row anywhere
         await pilot.press("down", "enter", "s")
         assert app.opened == [] and table.sort_key == "duration"
-        labels = [table.page_label()]
-        firsts = [fields(table.render_line(1).text)[-1]]
-        for _ in range(3):
-            table.next_page()
+        labels, pages = [], []
+        for _ in range(4):
             await pilot.pause()
             labels.append(table.page_label())
-            firsts.append(fields(screen_lines(table)[1])[-1])
+            pages.append(users_shown(table))
+            table.next_page()
         assert labels == ["page 1/3", "page 2/3", "page 3/3", "page 1/3"]
-        assert firsts == ["k00", "k20", "k25", "k00"]  # the last page is a full screen
+        every = [f"k{i:02d}" for i in range(45)]
+        assert pages[0] + pages[1] + pages[2] == every  # in order, disjoint, the last short
+        assert pages[3] == pages[0] and len(pages[2]) == 5
 
-        # A poll keeps the page being shown.
+        # On page 2, polls and fading rows do not move the page.
+        for _ in range(3):
+            clock.advance(2)
+            table.tick()
+            table.sync(poll(store, kiosk_rows(clock, 45)))
+        assert table.page_label() == "page 2/3" and users_shown(table)[0] == "k20"
+        table.sync(poll(store, kiosk_rows(clock, 44)))  # k44 ends: fades out
+        clock.advance(store.fade_seconds + 0.1)
+        assert store.expire_marks()
+        table.sync()
+        await pilot.pause()
+        assert table.page_label() == "page 2/3" and users_shown(table)[0] == "k20"
+        # Rows shrinking under the page: the last page that exists.
         table.next_page()
-        table.sync(poll(store, [rec(clock, f"k{i:02d}", 1000 - i) for i in range(44)]))
-        assert table.page_label() == "page 2/3"
+        assert table.page_label() == "page 3/3"
+        table.sync(poll(store, kiosk_rows(clock, 30)))
+        assert table.page_label() == "page 3/3"  # the ended rows fade out first
+        clock.advance(store.fade_seconds + 0.1)
+        assert store.expire_marks()
+        table.sync()
+        await pilot.pause()
+        assert table.page_label() == "page 2/2" and users_shown(table) == every[20:30]
+
+
+async def test_kiosk_header_click_does_not_sort(clock, store):
+    poll(store, five(clock))
+    app = TableApp(store, clock, show_cursor=False)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        header = table.render_line(0).text
+        await pilot.click("#table", offset=(header.index("Number"), 0))
+        await pilot.click("#table", offset=(header.index("User"), 0))
+        assert (table.sort_key, table.sort_reverse) == ("duration", True)
+        assert order(table) == ["d-id", "a-id", "c-id", "b-id", "e-id"]
+
+
+async def test_kiosk_has_no_scrollbar_as_rows_come_and_fade(clock, store):
+    poll(store, kiosk_rows(clock, 25))
+    app = TableApp(store, clock, show_cursor=False)
+    async with app.run_test(size=(120, 21)) as pilot:
+        table = app.table
+        await pilot.pause()
+        headers = set()
+        for count in (25, 10, 25, 19, 21):
+            clock.advance(store.fade_seconds + 0.1)
+            table.tick()
+            table.sync(poll(store, kiosk_rows(clock, count)))  # rows end, fade, come back
+            await pilot.pause()
+            assert not table.show_vertical_scrollbar and table.scrollbar_gutter.width == 0
+            headers.add(table.render_line(0).text)
+            store.expire_marks()
+            table.sync()
+            await pilot.pause()
+            assert not table.show_vertical_scrollbar
+        assert len(headers) == 1  # the columns never moved
 
 
 async def test_empty_table_renders_just_the_header(clock, store):
@@ -645,8 +776,8 @@ async def test_a_row_that_cannot_be_drawn_does_not_end_the_app(clock, store, mon
         def explode(*args, **kwargs):
             raise RuntimeError("a bug while drawing")
 
-        monkeypatch.setattr(table, "_row_entry", explode)
-        table._row_cache.clear()
+        monkeypatch.setattr(table._painter, "entry", explode)
+        table._painter.clear()
         table.refresh()
         await pilot.pause()
         assert "this row could not be drawn" in table.render_line(1).text

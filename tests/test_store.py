@@ -57,7 +57,7 @@ def test_failure_keeps_data_and_reads_as_stale_with_age_and_next_step():
     assert view.level == "stale" and view.badge == "◌ STALE 48s"
     assert view.message == (
         "cannot connect to the server (connection refused). Showing data from 09:30:00 "
-        "(48s old). Retrying in 5s, or press r"
+        "(48s old); ~ marks estimated durations. Retrying in 5s, or press r"
     )
     assert "2 recordings (1 paused)" in view.details and len(store.records) == 2
 

@@ -18,7 +18,9 @@ from textual.widgets import Input, Label, Static
 
 from ..model import LiveRecording, RecordError
 from ..safe_text import safe_text
-from ..timefmt import format_datetime, format_duration
+from ..table_layout import ESTIMATE
+from ..timefmt import format_datetime
+from .recordings_table import RecordingsTable
 
 
 class _Modal(ModalScreen[None]):
@@ -51,13 +53,21 @@ def _field_table(rows: list[tuple[str, str]]) -> Table:
     return table
 
 
-def recording_fields(rec: LiveRecording, now: float, zone: tzinfo | None) -> list[tuple[str, str]]:
-    state = "❚❚ paused" if rec.is_paused else "● recording"
+def recording_fields(rec: LiveRecording, zone: tzinfo | None, *, duration: str,
+                     ended: bool = False) -> list[tuple[str, str]]:
+    """The details of ``rec``; ``duration`` is the text its row shows (the same tick)."""
+    if ended:
+        state, note = "✕ ended (gone from the server)", "  (when its end was seen)"
+    elif rec.is_paused:
+        state, note = "❚❚ paused", "  (frozen while paused)"
+    else:
+        state, note = "● recording", ""
+    if duration.startswith(ESTIMATE):
+        note = "  (estimated: counted on since the last poll)"
     return [
         ("Id", rec.id),
         ("State", state),
-        ("Duration", format_duration(rec.duration_at(now))
-         + ("  (frozen while paused)" if rec.is_paused else "")),
+        ("Duration", duration + note),
         ("Started at", format_datetime(rec.started_at, zone)),
         ("Local user", rec.username or "—"),
         ("Remote first name", rec.first_name or "—"),
@@ -67,12 +77,32 @@ def recording_fields(rec: LiveRecording, now: float, zone: tzinfo | None) -> lis
 
 
 class DetailsScreen(_Modal):
-    """Every field of one recording, as of the moment it was opened."""
+    """Every field of one recording. Its duration ticks with its row: the app calls
+    :meth:`refresh_fields` on every tick and poll, and the text is the row's own."""
 
-    def __init__(self, recording: LiveRecording, now: float, zone: tzinfo | None):
+    def __init__(self, recording_id: str, table: RecordingsTable, zone: tzinfo | None):
         super().__init__()
-        self.recording = recording
-        self._rows = recording_fields(recording, now, zone)
+        self.recording_id = recording_id
+        self._table = table
+        self._zone = zone
+        self.recording: LiveRecording | None = None
+        self._duration = ""  # as last read from the table
+        self._rows = self._read()
+
+    def _read(self) -> list[tuple[str, str]]:
+        table = self._table
+        store = table.store
+        rec_id = self.recording_id
+        rec = store.records.get(rec_id) or store.ended.get(rec_id)
+        if rec is not None:
+            self.recording = rec
+            self._duration = table.duration_text_of(rec)
+            return recording_fields(rec, self._zone, duration=self._duration,
+                                    ended=table.is_ended(rec_id))
+        if self.recording is None:
+            return [("Id", rec_id), ("State", "gone from the server")]
+        # faded out of the table since: as it was last seen, ended
+        return recording_fields(self.recording, self._zone, duration=self._duration, ended=True)
 
     def compose(self) -> ComposeResult:
         # The dialog scrolls as a whole when a field is long: it grows with its content
@@ -81,6 +111,12 @@ class DetailsScreen(_Modal):
             yield Label("Live recording", classes="dialog-title")
             yield Static(_field_table(self._rows), id="details-fields")
             yield Label("Esc to close", classes="dialog-hint")
+
+    def refresh_fields(self) -> None:
+        rows = self._read()
+        if rows != self._rows:
+            self._rows = rows
+            self.query_one("#details-fields", Static).update(_field_table(rows))
 
 
 class UnreadableScreen(_Modal):
