@@ -137,15 +137,6 @@ def reconcile(previous: Mapping[str, LiveRecording],
     return Reconciled(records, added, changed)
 
 
-def durations_at(records: list[LiveRecording], now: float) -> list[float]:
-    """``[rec.duration_at(now) for rec in records]``, without a method call per record:
-    three times faster, for sorting 10,000 rows by duration. The same formula as
-    :meth:`LiveRecording.duration_at` (a test holds the two together)."""
-    return [rec.duration if rec.is_paused
-            else rec.duration + (now - rec.observed_at if now > rec.observed_at else 0.0)
-            for rec in records]
-
-
 class RecordError(NamedTuple):
     """A record that could not be read: its position in the array and why."""
 
