@@ -384,8 +384,9 @@ def test_once_duplicate_ids_print_the_first_and_count_the_rest(demo_server):
     ids = [row["id"] for row in json.loads(done.stdout)]
     assert sorted(ids) == sorted(KNOWN_IDS.values())
     lines = done.stderr.splitlines()
-    assert lines[0] == "livedash: 2 records unreadable, skipped"
-    assert all("duplicate id" in line for line in lines[1:]) and len(lines) == 3
+    assert lines[0] == "livedash: warning: 2 records unreadable, skipped"
+    assert all(line.startswith("livedash: warning: record #") and "duplicate id" in line
+               for line in lines[1:]) and len(lines) == 3
 
 
 def test_once_server_down_then_up(demo_server):
