@@ -12,10 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from .credentials import Credentials, Secret
-
-# The demo server's built-in account (see livedash/demo/server.py). Not a secret.
-DEMO_USER = "supervisor"
-DEMO_PASSWORD = "demo"
+from .demo.accounts import DEMO_PASSWORD, DEMO_USER  # the demo's own account, not a secret
 
 
 class DemoStartError(RuntimeError):
