@@ -242,7 +242,7 @@ def add_server_options(parser: Parser) -> None:
     parser.option(server, "--user", type=_user,
                   help="user with Call Recording Complete Management (level 10)")
     server.add_argument("--keyring", action="store_true",
-                        help="look the password up in the system keyring (livedash[keyring])")
+                        help="look the password up in the system keyring (the keyring extra)")
     parser.option(server, "--timeout", type=seconds(0.05, 3600), default=10.0,
                   metavar="S", help="seconds to wait for an answer (default 10)")
     parser.option(server, "--ca-bundle", type=_ca_bundle, metavar="PATH",
@@ -322,7 +322,8 @@ def server_from_args(args: argparse.Namespace, *, instead: str = "") -> tuple[st
     if problem:
         raise UsageError(problem)
     if args.keyring and importlib.util.find_spec("keyring") is None:
-        raise UsageError("--keyring needs the keyring package: pip install 'livedash[keyring]'")
+        raise UsageError("--keyring needs the keyring package, which is not installed "
+                         "(in a clone: .venv/bin/pip install -e '.[keyring]')")
     host = urlsplit(args.url).hostname or args.url
     try:
         password = resolve_password(args.user, host, use_keyring=args.keyring, interactive=True)

@@ -52,7 +52,7 @@ class NoPassword(Exception):
 
 def _from_keyring(username: str, host: str) -> str | None:
     try:
-        import keyring  # optional: pip install 'livedash[keyring]'
+        import keyring  # optional: the keyring extra (pip install -e '.[keyring]')
     except ImportError:
         return None
     try:

@@ -1,7 +1,7 @@
 """The live-recording model: JSON from the server parsed into immutable records.
 
 Pure Python, no Textual. Parsing is tolerant where the contract leaves things open
-(see ``../shared/api/CONTRACT.md``) and strict where it does not: a record that cannot
+(see ``tests/contract/CONTRACT.md``) and strict where it does not: a record that cannot
 be read is skipped and reported, never fatal to the whole poll.
 """
 
