@@ -161,7 +161,7 @@ def test_an_internal_error_is_one_line_with_the_log_file(monkeypatch, tmp_path, 
     def broken(settings, fmt):
         raise RuntimeError("a bug of ours")
 
-    monkeypatch.setenv("LIVEDASH_PASSWORD", "not-shown")
+    monkeypatch.setenv("LIVEDASH_PASSWORD", "cli-test-pw-7f3a")
     monkeypatch.setattr("livedash.once.run_once", broken)
     log = tmp_path / "livedash.log"
     try:
@@ -228,7 +228,7 @@ def test_the_dashboard_freezes_startup_objects_and_tunes_the_allocator_before_it
     tuned = []
     monkeypatch.setattr(cli, "import_dashboard", lambda: FakeDashboard)
     monkeypatch.setattr("livedash.memory.tune_allocator", lambda: tuned.append(True) or True)
-    monkeypatch.setenv("LIVEDASH_PASSWORD", "x")
+    monkeypatch.setenv("LIVEDASH_PASSWORD", "cli-test-pw-7f3a")  # masked in later logs
     gc.unfreeze()
     try:
         assert cli.main([*SERVER, "--log-file", str(tmp_path / "l.log")]) == 0
