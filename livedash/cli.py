@@ -454,4 +454,6 @@ def run_dashboard(argv: list[str]) -> int:
         check_installed_textual()  # a warning in the log if this Textual is not one checked
         settle_for_a_long_run()
         app.run()
+        if app.fatal_error is not None:  # logged; Textual printed nothing (guard.py)
+            return print_error(app.fatal_error_message(), ExitCode.INTERNAL)
         return app.return_code or 0

@@ -9,11 +9,12 @@ Errors, by where they happen (see also the README's Operations section):
 * a bug in the polling loop itself restarts the loop after a backoff (``app.py``);
 * anything else that still reaches Textual (a bug inside a widget's own drawing or
   event code) ends the app, as Textual must, because the message pump that raised is
-  already stopped: but with one plain line on stderr, exit code 1 and the full
-  traceback in the log file, instead of Textual's traceback with local variables
-  over the terminal (locals could hold a password). Run a kiosk under a service
-  manager that restarts it (systemd ``Restart=on-failure``). That last part needs
-  Textual's private API: ``textual_workarounds.OneLineFatalError``.
+  already stopped: but with one line on stderr (``livedash: error: stopped after an
+  internal error …``, printed by ``cli``), exit code 1 and the full traceback in the
+  log file, instead of Textual's traceback with local variables over the terminal
+  (locals could hold a password). Run a kiosk under a service manager that restarts
+  it (systemd ``Restart=on-failure``). That last part needs Textual's private API:
+  ``textual_workarounds.OneLineFatalError``.
 """
 
 from __future__ import annotations
@@ -106,9 +107,9 @@ class GuardedApp(OneLineFatalError):
         log.critical("unhandled error; livedash stops",
                      exc_info=(type(error), error, error.__traceback__))
 
-    def fatal_error_line(self, error: BaseException | None) -> str:
+    def fatal_error_message(self) -> str:
         """Instead of Textual's traceback with locals: one line, the log has the rest."""
-        name = type(error).__name__ if error is not None else "error"
+        name = type(self.fatal_error).__name__ if self.fatal_error is not None else "error"
         where = current_log_path()
-        return (f"livedash stopped after an internal error ({name})."
-                + (f" The details are in {where}" if where else ""))
+        return (f"stopped after an internal error ({name})"
+                + (f"; the details are in {where}" if where else ""))

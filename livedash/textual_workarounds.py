@@ -9,9 +9,10 @@ app still runs). ``tests/test_textual_workarounds.py`` checks, on the installed 
 that each still finds what it patches and that livedash behaves as it should.
 
 1. :class:`OneLineFatalError` overrides ``App._handle_exception`` and
-   ``App._fatal_error``: an error that reaches Textual itself ends the app with a rich
-   traceback *with local variables* over the terminal (a password can be a local).
-   There is no public hook for what is printed; the overrides print one line instead.
+   ``App._fatal_error`` and calls ``MessagePump._close_messages_no_wait``: an error that
+   reaches Textual itself ends the app with a rich traceback *with local variables* over
+   the terminal (a password can be a local). There is no public hook for what is
+   printed; the overrides print nothing, and the command line prints one line instead.
 2. :func:`prune_dead_watchers` (Textual issue #6666) edits the ``__watchers`` dict that
    ``textual.reactive._watch`` keeps on a *watched* node, and reads ``_closing`` and
    ``_closed`` of its owners. Entries are pruned upstream only when the watched value
@@ -33,7 +34,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
-from rich.text import Text
 from textual import reactive
 from textual.app import App
 from textual.message_pump import MessagePump
@@ -48,37 +48,43 @@ CHECKED_ON = ("8.2.8",)
 # -- 1. one line instead of a traceback with locals -----------------------------------
 
 class OneLineFatalError(App[int]):
-    """An App that ends on an unhandled error with one line, not a traceback with locals.
+    """An App that ends on an unhandled error without printing a traceback with locals.
 
     Textual still ends the app (the message pump that raised is stopped), sets exit code
     1 and, under Pilot, re-raises the error for the test: only what is printed changes.
-    Subclasses say what to log (:meth:`fatal_error_seen`) and print
-    (:meth:`fatal_error_line`).
+    After ``run()``, :attr:`fatal_error` is the error that ended the app (or None), and
+    whoever ran it prints :meth:`fatal_error_message` (``cli``: one ``livedash: error:``
+    line, after the terminal is restored: Rich would wrap or crop it at the width).
+    Subclasses also say what to log (:meth:`fatal_error_seen`).
     """
 
-    _fatal: BaseException | None = None
+    fatal_error: BaseException | None = None
 
     def fatal_error_seen(self, error: BaseException) -> None:
         """Called first with the error that ends the app (log it here)."""
 
-    def fatal_error_line(self, error: BaseException | None) -> str:
-        return f"stopped after an internal error ({type(error).__name__})"
+    def fatal_error_message(self) -> str:
+        return f"stopped after an internal error ({type(self.fatal_error).__name__})"
 
     def _handle_exception(self, error: Exception) -> None:  # private: see the module doc
-        self._fatal = error
+        self.fatal_error = error
         self.fatal_error_seen(error)
         super()._handle_exception(error)
 
     def _fatal_error(self) -> None:  # private: Textual prints a traceback with locals here
         self.bell()
-        self.panic(Text(self.fatal_error_line(self._fatal)))
+        self._close_messages_no_wait()  # what Textual's own does to end the app at once
 
 
 def _fatal_error_path_found() -> bool:
-    """``App._handle_exception`` still exists and still ends in ``App._fatal_error``."""
+    """``App._handle_exception`` still ends in ``App._fatal_error``, which still ends the
+    app with ``_close_messages_no_wait``."""
     handle = getattr(App, "_handle_exception", None)
-    return (callable(getattr(App, "_fatal_error", None)) and handle is not None
-            and "_fatal_error" in handle.__code__.co_names)
+    fatal = getattr(App, "_fatal_error", None)
+    return (handle is not None and fatal is not None
+            and callable(getattr(App, "_close_messages_no_wait", None))
+            and "_fatal_error" in handle.__code__.co_names
+            and "_close_messages_no_wait" in fatal.__code__.co_names)
 
 
 # -- 2. dead watchers (Textual #6666) ---------------------------------------------------
@@ -144,7 +150,8 @@ class Workaround:
 
 
 WORKAROUNDS = (
-    Workaround("one-line fatal error", "App._handle_exception, App._fatal_error",
+    Workaround("one-line fatal error",
+               "App._handle_exception, App._fatal_error, App._close_messages_no_wait",
                CHECKED_ON, _fatal_error_path_found),
     Workaround("dead watchers (Textual #6666)",
                "the __watchers dict of textual.reactive._watch, MessagePump._closing/_closed",

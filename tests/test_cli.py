@@ -217,6 +217,7 @@ def test_the_dashboard_freezes_startup_objects_and_tunes_the_allocator_before_it
 
     class FakeDashboard:
         return_code = 0
+        fatal_error = None
 
         def __init__(self, settings):
             seen["settings"] = settings
@@ -238,6 +239,34 @@ def test_the_dashboard_freezes_startup_objects_and_tunes_the_allocator_before_it
 
         shutdown_logging()
     assert seen["frozen"] > 1000 and seen["tuned"] == [True]
+
+
+def test_a_dashboard_ended_by_a_bug_is_one_error_line_and_exit_1(monkeypatch, tmp_path,
+                                                                  capsys):
+    class CrashedDashboard:
+        return_code = 1
+        fatal_error = RuntimeError("in a widget")
+
+        def __init__(self, settings):
+            pass
+
+        def run(self):
+            pass
+
+        def fatal_error_message(self):
+            return "stopped after an internal error (RuntimeError); the details are in X"
+
+    monkeypatch.setattr(cli, "import_dashboard", lambda: CrashedDashboard)
+    monkeypatch.setattr(cli, "settle_for_a_long_run", lambda: None)
+    monkeypatch.setenv("LIVEDASH_PASSWORD", "cli-test-pw-7f3a")
+    try:
+        assert cli.main([*SERVER, "--log-file", str(tmp_path / "l.log")]) == 1
+    finally:
+        from livedash.logs import shutdown_logging
+
+        shutdown_logging()
+    assert one_error_line(capsys) == ("livedash: error: stopped after an internal error "
+                                      "(RuntimeError); the details are in X")
 
 
 # -- a closed pipe is a normal end -----------------------------------------------------
