@@ -272,9 +272,10 @@ def build_parser() -> Parser:
     )
     p.add_argument("--version", action="version", version=f"livedash {__version__}")
     add_server_options(p)
-    p.option(p, "--interval", type=seconds(0.05, 3600), default=2.0, metavar="S",
+    watching = p.add_argument_group("polling and display")
+    p.option(watching, "--interval", type=seconds(0.05, 3600), default=2.0, metavar="S",
              help="seconds between polls (default 2)")
-    p.option(p, "--tz", type=_zone, metavar="ZONE",
+    p.option(watching, "--tz", type=_zone, metavar="ZONE",
              help="zone to show times in (default: this machine's)")
     filters = p.add_argument_group("filters (all given must match)")
     for name, metavar in (("--device-name", "NAME"), ("--directory-number", "DN"),

@@ -150,6 +150,18 @@ def test_keyring_without_the_package_says_how_to_install_it(monkeypatch, capsys)
     assert "--keyring needs the keyring package" in line and "pip install -e '.[keyring]'" in line
 
 
+def test_a_demo_server_that_does_not_start_is_one_line_and_exit_1(monkeypatch, capsys):
+    from livedash.embedded_demo import DemoStartError
+
+    def no_demo(*args, **kwargs):
+        raise DemoStartError("the demo server did not start (python -m livedash.demo)")
+
+    monkeypatch.setattr(cli, "embedded_demo", no_demo)
+    assert cli.main(["--demo", "--once"]) == ExitCode.INTERNAL
+    assert one_error_line(capsys) == ("livedash: error: the demo server did not start "
+                                      "(python -m livedash.demo)")
+
+
 def test_version(capsys):
     with pytest.raises(SystemExit) as info:
         cli.main(["--version"])
