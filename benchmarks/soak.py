@@ -47,6 +47,7 @@ def run_child(args: argparse.Namespace) -> int:
     import psutil
 
     from livedash.app import LiveDashApp
+    from livedash.cli import settle_for_a_long_run
     from livedash.credentials import Credentials, Secret
     from livedash.logs import setup_logging
     from livedash.memory import heap_figures
@@ -130,6 +131,7 @@ def run_child(args: argparse.Namespace) -> int:
             self.exit(0)
 
     app = SoakApp(settings)
+    settle_for_a_long_run()  # as livedash's command line does before the app runs
     app.run(headless=True, size=(160, 50))
     out.close()
     return app.return_code or 0

@@ -18,7 +18,6 @@ from .guard import GuardedApp, guarded
 from .housekeeping import INTERVAL_SECONDS as HOUSEKEEPING_SECONDS
 from .housekeeping import housekeeping
 from .logs import add_secret
-from .memory import tune_allocator
 from .messages import PollFailed, PollSucceeded
 from .poller import Backoff, Poller
 from .safe_text import safe_text
@@ -109,7 +108,6 @@ class LiveDashApp(GuardedApp):
         return self.query_one(RecordingsTable)
 
     def on_mount(self) -> None:
-        tune_allocator()  # weeks on a kiosk: see memory.py
         self.title = f"livedash — {self.settings.host}"
         self.run_worker(self._run_poller(), name="poller", group="poll", exclusive=True)
         self.tick_timer = self.set_interval(1.0, self.tick)

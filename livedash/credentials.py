@@ -52,7 +52,7 @@ class NoPassword(Exception):
 
 def _from_keyring(username: str, host: str) -> str | None:
     try:
-        import keyring  # optional: pip install 'livedash[keyring]'
+        import keyring  # optional: the keyring extra (pip install -e '.[keyring]')
     except ImportError:
         return None
     try:
@@ -71,9 +71,15 @@ def resolve_password(username: str, host: str, *, use_keyring: bool, interactive
         if value:
             return Secret(value)
     if interactive and sys.stdin is not None and sys.stdin.isatty():
-        return Secret(getpass.getpass(f"Password for {username} at {host}: "))
+        value = getpass.getpass(f"Password for {username} at {host}: ")
+        if value:
+            return Secret(value)
+        raise NoPassword(f"no password entered for {username} at {host}")
+    if use_keyring:
+        raise NoPassword(
+            f"no password for {username} at {host}: the keyring has none under service "
+            f"'{KEYRING_SERVICE}', entry '{username}@{host}' (keyring set {KEYRING_SERVICE} "
+            f"{username}@{host}); or set {PASSWORD_ENV}, or run in a terminal to be asked")
     raise NoPassword(
-        f"no password: set {PASSWORD_ENV}"
-        + (", store one in the keyring" if use_keyring else "")
-        + " or run in a terminal to be asked"
-    )
+        f"no password for {username} at {host}: set {PASSWORD_ENV}, add --keyring to read "
+        "it from the system keyring, or run in a terminal to be asked")

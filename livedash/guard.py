@@ -9,10 +9,12 @@ Errors, by where they happen (see also the README's Operations section):
 * a bug in the polling loop itself restarts the loop after a backoff (``app.py``);
 * anything else that still reaches Textual (a bug inside a widget's own drawing or
   event code) ends the app, as Textual must, because the message pump that raised is
-  already stopped: but with one plain line on stderr, exit code 1 and the full
-  traceback in the log file, instead of Textual's traceback with local variables
-  over the terminal (locals could hold a password). Run a kiosk under a service
-  manager that restarts it (systemd ``Restart=on-failure``).
+  already stopped: but with one line on stderr (``livedash: error: stopped after an
+  internal error …``, printed by ``cli``), exit code 1 and the full traceback in the
+  log file, instead of Textual's traceback with local variables over the terminal
+  (locals could hold a password). Run a kiosk under a service manager that restarts
+  it (systemd ``Restart=on-failure``). That last part needs Textual's private API:
+  ``textual_workarounds.OneLineFatalError``.
 """
 
 from __future__ import annotations
@@ -23,11 +25,9 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from rich.text import Text
-from textual.app import App
-
 from .clock import Clock
 from .logs import current_log_path
+from .textual_workarounds import OneLineFatalError
 
 log = logging.getLogger("livedash.app")
 
@@ -73,7 +73,7 @@ def guarded(what: str) -> Callable[[F], F]:
     return decorate
 
 
-class GuardedApp(App[int]):
+class GuardedApp(OneLineFatalError):
     """An App whose bugs are logged and shown rather than fatal (see the module doc)."""
 
     clock: Clock
@@ -82,7 +82,6 @@ class GuardedApp(App[int]):
         super().__init__()
         self.internal_errors = 0  # bugs caught and logged (see guarded)
         self._last_error_notice: float | None = None
-        self._fatal: BaseException | None = None
 
     def internal_error(self, what: str, exc: BaseException) -> None:
         """A bug of ours was caught: log it whole, show it briefly, carry on."""
@@ -103,20 +102,14 @@ class GuardedApp(App[int]):
         except Exception:  # no notifying while shutting down: the log has it
             log.debug("could not show the internal-error notice", exc_info=True)
 
-    def _handle_exception(self, error: Exception) -> None:
-        """Last resort, for errors outside our guarded code (see the class docstring)."""
+    def fatal_error_seen(self, error: BaseException) -> None:
+        """Last resort, for errors outside our guarded code (see the module doc)."""
         log.critical("unhandled error; livedash stops",
                      exc_info=(type(error), error, error.__traceback__))
-        self._fatal = error
-        super()._handle_exception(error)
 
-    def _fatal_error(self) -> None:
+    def fatal_error_message(self) -> str:
         """Instead of Textual's traceback with locals: one line, the log has the rest."""
-        error = self._fatal
-        name = type(error).__name__ if error is not None else "error"
+        name = type(self.fatal_error).__name__ if self.fatal_error is not None else "error"
         where = current_log_path()
-        self.bell()
-        self.panic(Text(
-            f"livedash stopped after an internal error ({name})."
-            + (f" The details are in {where}" if where else ""),
-        ))
+        return (f"stopped after an internal error ({name})"
+                + (f"; the details are in {where}" if where else ""))

@@ -9,6 +9,12 @@ through :class:`RedactSecrets`, which masks each registered password and the
 message can quote the server; ``tail -f`` must not run its escape sequences). The app
 registers a password entered again with ``L`` through :func:`add_secret`. Tracebacks are
 written without local variables.
+
+The file is private, as ssh keeps its files: it names users, and failure details, and
+will hold audit lines with phone numbers. Folders livedash creates are 0700, the file and
+every rotated file 0600. An existing folder or file at ``--log-file`` is the user's
+choice and keeps its mode; the default folder and file are ours and are tightened (a
+version before this one created them world-readable).
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from __future__ import annotations
 import base64
 import logging
 import logging.handlers
+import os
+import stat
 import threading
 from pathlib import Path
 
@@ -145,14 +153,17 @@ def setup_logging(
     global _current_path
     for secret in secrets:
         add_secret(secret, username)
+    ours = path is None
     path = path or default_log_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _make_private_folders(path.parent, tighten=ours)
+        _create_private_file(path, tighten=ours)
         handler = logging.handlers.RotatingFileHandler(
             path, maxBytes=1024 * 1024, backupCount=3, encoding="utf-8"
         )
     except OSError:
         return None  # a read-only home must not stop the monitor
+    handler.rotator = _rotate_privately
     shutdown_logging()
     root = logging.getLogger("livedash")
     root.setLevel(level)
@@ -168,6 +179,47 @@ def setup_logging(
     logging.captureWarnings(True)
     _current_path = path
     return path
+
+
+_PRIVATE_FOLDER = 0o700
+_PRIVATE_FILE = 0o600
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """Take group and other permissions away from a file or folder of ours."""
+    info = path.stat()
+    if stat.S_IMODE(info.st_mode) & 0o077 and info.st_uid == os.getuid():
+        path.chmod(stat.S_IMODE(info.st_mode) & mode)
+
+
+def _make_private_folders(folder: Path, *, tighten: bool) -> None:
+    """Create ``folder`` and any missing parent 0700 (``mkdir -p`` would use 0777 - umask)."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(mode=_PRIVATE_FOLDER, exist_ok=True)
+    if tighten and not missing and os.name == "posix":
+        _tighten(folder, _PRIVATE_FOLDER)
+
+
+def _create_private_file(path: Path, *, tighten: bool = False) -> None:
+    """Create ``path`` 0600 if it does not exist, so that the handler opens a private file."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, _PRIVATE_FILE)
+    os.close(fd)
+    if tighten and os.name == "posix":
+        _tighten(path, _PRIVATE_FILE)
+
+
+def _rotate_privately(source: str, dest: str) -> None:
+    """The handler's rotation (rename), then the new file created 0600 before it opens it.
+
+    A rename keeps the mode, so rotated files stay 0600 too.
+    """
+    if os.path.exists(source):
+        os.replace(source, dest)
+    _create_private_file(Path(source))
 
 
 class _SharedHandler(logging.Handler):

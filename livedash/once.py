@@ -5,66 +5,35 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from enum import IntEnum
+from collections.abc import Callable
+from datetime import date
 from typing import TextIO
 
 from rich.cells import cell_len, set_cell_size
 
 from .clock import Clock
-from .errors import (
-    AuthError,
-    BodyError,
-    FetchError,
-    ForbiddenError,
-    HttpStatusError,
-    NetworkError,
-)
+from .errors import FetchError
+from .exits import ExitCode, exit_code_for, print_error, print_warning
 from .model import FetchResult, LiveRecording
 from .poller import fetch_recordings
+from .row_order import SortOrder, order_rows
 from .safe_text import safe_text
 from .settings import Settings
 from .table_layout import COLUMNS
-from .timefmt import format_duration
+from .timefmt import format_duration, format_iso, format_start
+
+# Unreadable records named one by one on stderr; the rest are counted.
+_UNREADABLE_SHOWN = 20
 
 
-class ExitCode(IntEnum):
-    """Documented in the README's Operations section; keep the two in step."""
-
-    OK = 0
-    INTERNAL = 1  # a bug of ours: see the log
-    USAGE = 2  # bad command line (argparse's own code)
-    NETWORK = 3  # no answer: refused, unreachable, TLS, timeout, dropped
-    AUTH = 4  # 401: wrong or missing credentials
-    FORBIDDEN = 5  # 403: the user lacks level 10
-    SERVER = 6  # any other HTTP status (404, 5xx, …)
-    PROTOCOL = 7  # an answer that is not the documented JSON array
+def longest_first(records: list[LiveRecording]) -> list[LiveRecording]:
+    """The dashboard's default order (longest running first), by the dashboard's own code:
+    one poll's records share their observation time, so their durations as reported."""
+    return order_rows(records, SortOrder(), now=0.0)
 
 
-def exit_code_for(error: FetchError) -> ExitCode:
-    for kind, code in (
-        (AuthError, ExitCode.AUTH),
-        (ForbiddenError, ExitCode.FORBIDDEN),
-        (HttpStatusError, ExitCode.SERVER),
-        (NetworkError, ExitCode.NETWORK),
-        (BodyError, ExitCode.PROTOCOL),
-    ):
-        if isinstance(error, kind):
-            return code
-    return ExitCode.INTERNAL
-
-
-def _iso_in_zone(rec: LiveRecording, settings: Settings) -> str:
-    if rec.started_at is None:
-        return ""
-    try:
-        return rec.started_at.astimezone(settings.display_tz).isoformat()
-    except (OverflowError, ValueError):  # 9999-12-31T23:59:59 cannot move zone: as sent
-        return rec.started_at.isoformat()
-
-
-def record_fields(rec: LiveRecording, settings: Settings) -> dict[str, str]:
+def record_fields(rec: LiveRecording, started: str) -> dict[str, str]:
     """One record as display strings (unsanitised: each format escapes in its own way)."""
-    started = _iso_in_zone(rec, settings)
     return {
         "state": "paused" if rec.is_paused else "recording",
         "duration": format_duration(rec.duration),
@@ -76,7 +45,10 @@ def record_fields(rec: LiveRecording, settings: Settings) -> dict[str, str]:
     }
 
 
-def write_json(result: FetchResult, settings: Settings, out: TextIO) -> None:
+# Every writer takes the same arguments; ``today`` (in the display zone) only matters to
+# the table, which shows a start time without its date when it is today.
+
+def write_json(result: FetchResult, settings: Settings, out: TextIO, today: date) -> None:
     rows = [
         {
             "id": r.id,
@@ -90,22 +62,28 @@ def write_json(result: FetchResult, settings: Settings, out: TextIO) -> None:
                 "phoneNumber": r.phone_number,
             },
         }
-        for r in result.records
+        for r in longest_first(result.records)
     ]
     # ensure_ascii: every control or bidi character leaves as a literal \uXXXX escape
     json.dump(rows, out, ensure_ascii=True, indent=2)
     out.write("\n")
 
 
-def write_csv(result: FetchResult, settings: Settings, out: TextIO) -> None:
+def write_csv(result: FetchResult, settings: Settings, out: TextIO, today: date) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for rec in result.records:
-        writer.writerow([safe_text(v) for v in record_fields(rec, settings).values()])
+    for rec in longest_first(result.records):
+        started = format_iso(rec.started_at, settings.display_tz)
+        writer.writerow([safe_text(v) for v in record_fields(rec, started).values()])
 
 
-def write_table(result: FetchResult, settings: Settings, out: TextIO) -> None:
-    rows = [[safe_text(v) for v in record_fields(r, settings).values()] for r in result.records]
+def write_table(result: FetchResult, settings: Settings, out: TextIO, today: date) -> None:
+    """Aligned columns for a person: the start as ``HH:MM:SS`` (with its date if not today)."""
+    rows = [
+        [safe_text(v) for v in record_fields(
+            rec, format_start(rec.started_at, settings.display_tz, today)).values()]
+        for rec in longest_first(result.records)
+    ]
     header = [c.upper() for c in COLUMNS]
     widths = [
         min(40, max([cell_len(header[i])] + [cell_len(row[i]) for row in rows]))
@@ -115,31 +93,40 @@ def write_table(result: FetchResult, settings: Settings, out: TextIO) -> None:
         cells = [set_cell_size(cell, width) for cell, width in zip(row, widths, strict=True)]
         out.write("  ".join(cells).rstrip() + "\n")
     paused = sum(1 for r in result.records if r.is_paused)
-    out.write(f"{len(rows)} live recordings, {paused} paused\n")
+    out.write(f"{len(rows)} live recording{'' if len(rows) == 1 else 's'}, {paused} paused\n")
 
 
-WRITERS = {"table": write_table, "json": write_json, "csv": write_csv}
+WRITERS: dict[str, Callable[[FetchResult, Settings, TextIO, date], None]] = {
+    "table": write_table, "json": write_json, "csv": write_csv,
+}
 
 
 async def run_once(settings: Settings, fmt: str, out: TextIO = sys.stdout,
                    err: TextIO = sys.stderr, clock: Clock | None = None) -> int:
+    """Poll once and print; returns the exit code. Errors and warnings go to ``err``.
+
+    A reader that closes ``out`` early (``| head``) raises BrokenPipeError from here, at
+    the latest from the flush: ``cli`` ends quietly on it.
+    """
     clock = clock or Clock()
     client = settings.make_client(clock.monotonic)
     for warning in settings.transport_warnings():
-        err.write(f"livedash: warning: {warning}\n")
+        print_warning(warning, err)
     try:
         result = await fetch_recordings(client, settings.make_decoder(), settings.filters)
     except FetchError as exc:
-        err.write(f"livedash: error: {safe_text(str(exc))}\n")
-        return exit_code_for(exc)
+        return print_error(str(exc), exit_code_for(exc), err)
     finally:
         await client.aclose()
-    WRITERS[fmt](result, settings, out)
+    today = clock.now().astimezone(settings.display_tz).date()
+    WRITERS[fmt](result, settings, out, today)
+    out.flush()
     if result.errors:
-        err.write(f"livedash: {len(result.errors)} records unreadable, skipped\n")
-        for item in result.errors[:20]:
-            err.write(
-                f"  record #{item.index} id={safe_text(item.record_id or '?')}: "
-                f"{safe_text(item.reason)}\n"
-            )
+        print_warning(f"{len(result.errors)} record{'' if len(result.errors) == 1 else 's'} "
+                      "unreadable, skipped", err)
+        for item in result.errors[:_UNREADABLE_SHOWN]:
+            print_warning(f"record #{item.index} (id {item.record_id or '?'}): {item.reason}",
+                          err)
+        if len(result.errors) > _UNREADABLE_SHOWN:
+            print_warning(f"… and {len(result.errors) - _UNREADABLE_SHOWN} more", err)
     return ExitCode.OK

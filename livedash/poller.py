@@ -10,7 +10,6 @@ returns, so an answer for old filters is dropped, never delivered.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import random
 from collections.abc import Callable
@@ -22,27 +21,6 @@ from .errors import FetchError
 from .model import FetchResult, Filters
 
 log = logging.getLogger(__name__)
-
-_startup_frozen = False
-
-
-def freeze_startup_objects() -> None:
-    """Leave everything built so far out of the garbage collector's full passes. Once.
-
-    Called when polling starts, so "so far" is the interpreter, Textual and the
-    dashboard's widgets: some 70,000 objects that live as long as the process. Without
-    this, every full collection walks them all, and with 10,000 records (NamedTuples,
-    which the collector keeps tracking: it stops tracking exact tuples only) full
-    collections come often: a 30-50 ms stall of the event loop each time, on a slow
-    core. Frozen, a full pass walks only what polling keeps alive: 10-15 ms. (With
-    ``gc.freeze``, objects still die by reference counting; only cycles among them
-    would be kept.)
-    """
-    global _startup_frozen
-    if not _startup_frozen:
-        _startup_frozen = True
-        gc.freeze()
-
 
 async def fetch_recordings(client: RecordingsClient, decoder: PollDecoder,
                            filters: Filters) -> FetchResult:
@@ -127,7 +105,6 @@ class Poller:
     # -- the loop -----------------------------------------------------------------------
 
     async def run(self) -> None:
-        freeze_startup_objects()
         while True:
             if (self.paused or self.blocked) and not self._requested:
                 self._wake.clear()

@@ -78,4 +78,10 @@ def check_url(url: str) -> str | None:
         return "--url must not contain a user name or password; use --user and LIVEDASH_PASSWORD"
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "--url must be an http:// or https:// server root, e.g. https://ias.example.com/"
+    try:
+        port = parts.port  # raises for a port that is not a number from 0 to 65535
+    except ValueError:
+        port = 0
+    if port == 0:
+        return "--url has a port that is not a number from 1 to 65535"
     return None

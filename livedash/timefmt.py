@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 
 def format_duration(seconds: float) -> str:
@@ -46,3 +46,23 @@ def format_age(seconds: float) -> str:
     if seconds < 3600:
         return f"{seconds // 60}m{seconds % 60:02d}s"
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+def format_start(moment: datetime | None, zone: tzinfo | None, today: date) -> str:
+    """A start time for a table: ``HH:MM:SS`` if on ``today`` in ``zone``, else with the date.
+
+    ``today`` is the reader's date in the same zone (``clock.now().astimezone(zone)``).
+    """
+    if moment is None:
+        return "?"
+    shown = _in_zone(moment, zone)
+    if shown.date() == today:
+        return shown.strftime("%H:%M:%S")
+    return shown.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_iso(moment: datetime | None, zone: tzinfo | None) -> str:
+    """Full ISO 8601 in ``zone``, offset and fractions kept (machine formats); '' if unknown."""
+    if moment is None:
+        return ""
+    return _in_zone(moment, zone).isoformat()

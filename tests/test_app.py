@@ -170,13 +170,23 @@ async def test_kiosk_has_no_inputs_no_cursor_and_big_totals(demo_server, clock):
 
 
 async def test_pause_polling_and_poll_now(demo_server, clock):
+    """``r`` while paused: exactly one request goes out, its answer is shown, and polling
+    stays paused; ``p`` again resumes."""
     app = LiveDashApp(settings_for(demo_server.url), clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await until(app, lambda: app.store.has_data)
         await pilot.press("p")
         assert app.poller.paused and "PAUSED" in str(app.query_one("#status").render())
-        await pilot.press("p")
-        assert not app.poller.paused
+        sent = len(demo_server.requests)
+        new_id = demo_server.floor.add_call(username="dave", duration=5)
+        await pilot.press("r")
+        await until(app, lambda: new_id in app.store.records)
+        assert len(demo_server.requests) == sent + 1 == app.poller.requests_sent
+        assert app.poller.paused and "PAUSED" in str(app.query_one("#status").render())
+        await press_and_settle(pilot, "r")  # and again: one more, still paused
+        assert len(demo_server.requests) == sent + 2 and app.poller.paused
+        await press_and_settle(pilot, "p")  # resuming polls at once
+        assert not app.poller.paused and len(demo_server.requests) == sent + 3
 
 
 async def test_a_duration_changes_once_per_tick_and_never_between(demo_server, clock):

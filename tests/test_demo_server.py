@@ -563,12 +563,14 @@ def test_standalone_sigint_exits_cleanly():
             proc.wait()
 
 
-def test_contract_copy_matches_shared():
-    copy = REPO / "tests" / "contract" / "openapi.yaml"
-    shared = REPO.parent / "shared" / "api" / "openapi.yaml"
+@pytest.mark.parametrize("name", ["openapi.yaml", "CONTRACT.md"])
+def test_contract_copy_matches_shared(name):
+    """tests/contract/ holds vendored copies of the shared contract: unchanged."""
+    copy = REPO / "tests" / "contract" / name
+    shared = REPO.parent / "shared" / "api" / name
     assert copy.is_file()
     if not shared.is_file():
-        pytest.skip("../shared/api/openapi.yaml is not beside this checkout")
+        pytest.skip(f"../shared/api/{name} is not beside this checkout")
     assert copy.read_bytes() == shared.read_bytes()
 
 

@@ -384,8 +384,9 @@ def test_once_duplicate_ids_print_the_first_and_count_the_rest(demo_server):
     ids = [row["id"] for row in json.loads(done.stdout)]
     assert sorted(ids) == sorted(KNOWN_IDS.values())
     lines = done.stderr.splitlines()
-    assert lines[0] == "livedash: 2 records unreadable, skipped"
-    assert all("duplicate id" in line for line in lines[1:]) and len(lines) == 3
+    assert lines[0] == "livedash: warning: 2 records unreadable, skipped"
+    assert all(line.startswith("livedash: warning: record #") and "duplicate id" in line
+               for line in lines[1:]) and len(lines) == 3
 
 
 def test_once_server_down_then_up(demo_server):
@@ -400,8 +401,9 @@ def test_once_server_down_then_up(demo_server):
 # -- weeks of uptime: what a dialog leaves behind is released -------------------------
 
 async def test_dialogs_opened_and_closed_do_not_pile_up_widgets(demo_server):
-    """Textual #6666: each Footer recompose leaves its old FooterKeys watched (and so
-    alive); the app prunes such dead watchers once a minute."""
+    """After a minute, the FooterKeys of closed dialogs are gone: whether Textual still
+    keeps them watched (issue #6666) or not, the app's housekeeping prunes dead watchers
+    (tests/test_textual_workarounds.py checks the workaround itself)."""
     import gc
 
     from textual.widgets._footer import FooterKey
@@ -420,7 +422,6 @@ async def test_dialogs_opened_and_closed_do_not_pile_up_widgets(demo_server):
             await pilot.pause()
             app.pop_screen()
             await pilot.pause()
-        assert footer_keys() > 4 * live  # the leak this works around
         for _ in range(60):  # a minute of ticks
             app.tick()
         assert footer_keys() <= 2 * live

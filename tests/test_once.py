@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -34,15 +35,59 @@ def test_table_output_has_the_seed_example(demo_server):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].split() == ["STATE", "DURATION", "USER", "REMOTE", "NUMBER", "STARTED", "ID"]
+    # not today: the date, then the time, in --tz; no microseconds, no offset
     assert lines[1].split() == ["recording", "0:01:13", "user1", "John", "Doe", "+1555123456",
-                                "2018-07-02T15:07:00+00:00", KNOWN_IDS["example"]]
-    assert lines[-1] == "1 live recordings, 0 paused"
+                                "2018-07-02", "15:07:00", KNOWN_IDS["example"]]
+    assert lines[-1] == "1 live recording, 0 paused"
 
 
-def test_csv_output(demo_server):
+# Longest first, as the dashboard sorts: alice-2 3605 s, alice-1 75, example 73, carol 42
+LONGEST_FIRST = ["alice-2", "alice-1", "example", "carol", "bob"]
+
+
+def test_table_is_longest_first_and_fits_a_terminal(demo_server):
+    done = run_once(demo_server)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split()[-1] for line in lines[1:-1]] == [KNOWN_IDS[n] for n in LONGEST_FIRST]
+    assert lines[-1] == "5 live recordings, 1 paused"
+    assert max(len(line) for line in lines) <= 120  # was 145 with full ISO timestamps
+
+
+async def test_table_shows_only_the_time_of_a_start_today(demo_server):
+    """Today in the display zone: HH:MM:SS. The clock is the reader's, injected here."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from livedash.clock import FixedClock
+    from livedash.demo.testing import KNOWN_NOW
+    from livedash.once import run_once as once_in_process
+
+    from .conftest import settings_for
+
+    rome = ZoneInfo("Europe/Rome")  # KNOWN_NOW 09:30 UTC is 10:30 in Rome, in March
+    clock = FixedClock(KNOWN_NOW.replace(hour=10, tzinfo=UTC))
+    out, err = io.StringIO(), io.StringIO()
+    code = await once_in_process(settings_for(demo_server.url, display_tz=rome), "table",
+                                 out=out, err=err, clock=clock)
+    assert code == 0 and err.getvalue() == ""
+    rows = {line.split()[-1]: line.split() for line in out.getvalue().splitlines()[1:-1]}
+    assert rows[KNOWN_IDS["alice-1"]][-2] == "10:28:45"  # started 75 s before 10:30 Rome
+    assert rows[KNOWN_IDS["example"]][-3:-1] == ["2018-07-02", "17:07:00"]  # CEST: +2
+    assert datetime(2018, 7, 2, tzinfo=rome).date() != clock.now().date()
+
+
+def test_csv_and_json_keep_full_iso_timestamps_longest_first(demo_server):
     done = run_once(demo_server, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert len(rows) == len(KNOWN_IDS) and done.returncode == 0
+    assert [row["id"] for row in rows] == [KNOWN_IDS[n] for n in LONGEST_FIRST]
+    example = next(row for row in rows if row["id"] == KNOWN_IDS["example"])
+    assert example["started"] == "2018-07-02T15:07:00+00:00"
+    done = run_once(demo_server, "--format", "json")
+    rows = json.loads(done.stdout)
+    assert [row["id"] for row in rows] == [KNOWN_IDS[n] for n in LONGEST_FIRST]
+    assert rows[0]["startedAt"].endswith("+00:00")
 
 
 @pytest.mark.parametrize(
@@ -82,12 +127,16 @@ def test_server_down_is_exit_3(demo_server):
     assert done.returncode == 3 and "cannot connect" in done.stderr
 
 
-def test_unreadable_records_are_skipped_exit_0(demo_server):
+def test_unreadable_records_are_skipped_exit_0_with_warning_lines(demo_server):
     demo_server.faults.inject("bad_records", count=1)
     done = run_once(demo_server, "--format", "json")
     assert done.returncode == 0
     assert len(json.loads(done.stdout)) >= len(KNOWN_IDS)
-    assert "records unreadable, skipped" in done.stderr.splitlines()[0]
+    lines = done.stderr.splitlines()
+    assert re.fullmatch(r"livedash: warning: \d+ records unreadable, skipped", lines[0])
+    assert len(lines) > 2
+    assert all(re.match(r"livedash: warning: record #\d+ \(id [^)]+\): \S", line)
+               for line in lines[1:])
 
 
 def test_hostile_strings_leave_no_control_characters(demo_server):

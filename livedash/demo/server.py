@@ -180,7 +180,7 @@ def _act(action: Callable[[str], None], rec_id: str) -> web.Response:
     except floor_mod.NoSuchRecording:
         return _json({"Message": "No such live recording."}, 409)
     except floor_mod.AlreadyInState as exc:
-        # 429 here means "already in that state", not rate limiting (see CONTRACT.md).
+        # 429 here means "already in that state", not rate limiting (tests/contract/CONTRACT.md).
         return _json({"Message": f"The recording is {exc}."}, 429)
     return web.Response(status=204)
 
