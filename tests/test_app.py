@@ -66,7 +66,7 @@ async def test_cli_filters_prefill_inputs_and_empty_result_names_them(demo_serve
         assert app.query_one("#filter-username", Input).value == "nobody"
         assert demo_server.requests[-1].query == {"username": "nobody"}
         empty = app.query_one("#empty")
-        assert empty.display and "No live recordings match username=nobody" in str(
+        assert empty.display and 'No live recordings match User "nobody".' in str(
             empty.render())
 
 

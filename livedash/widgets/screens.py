@@ -16,6 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from ..keys import LEGEND, keys_for
 from ..model import LiveRecording, RecordError
 from ..safe_text import safe_text
 from ..timefmt import format_datetime, format_duration
@@ -99,37 +100,43 @@ class UnreadableScreen(_Modal):
             yield Label("The other records are shown. Esc to close", classes="dialog-hint")
 
 
-HELP = [
-    ("↑ ↓ PgUp PgDn Home End", "move the cursor"),
-    ("Enter", "details of the recording under the cursor"),
-    ("s / S", "sort by the next column / reverse the order (or click a header)"),
-    ("/", "edit the filters (Tab moves between them)"),
-    ("Enter in a filter", "query at once and return to the table"),
-    ("Esc in a filter", "clear it (on an empty filter: clear all)"),
-    ("r", "poll now (also retries after an error)"),
-    ("p", "pause / resume polling"),
-    ("u", "records the last poll could not read"),
-    ("L", "enter the password again (after a 401)"),
-    ("?", "this help"),
-    ("q", "quit"),
-]
+def _key_table(rows: list[tuple[str, str]]) -> Table:
+    """Our own text (keys, legend): bold names, descriptions wrapped to the dialog."""
+    table = Table.grid(padding=(0, 2), expand=True)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(ratio=1, overflow="fold")
+    for name, what in rows:
+        table.add_row(Text(name), Text(what))
+    return table
 
 
 class HelpScreen(_Modal):
+    """The keys (from ``keys.KEYS``) and what the screen shows; scrolls when it must."""
+
+    BINDINGS = [Binding("question_mark", "dismiss", "Close")]
+
+    def __init__(self, *, kiosk: bool = False, kiosk_page_seconds: float = 10.0):
+        super().__init__()
+        self.kiosk = kiosk
+        self._page_seconds = kiosk_page_seconds
+
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
-        for keys, what in HELP:
-            table.add_row(keys, what)
-        with Vertical(classes="dialog"):
+        entries = keys_for(kiosk=self.kiosk)
+        body = VerticalScroll(classes="dialog", id="help")
+        # on the border, so it stays in sight while the list scrolls
+        body.border_subtitle = "↑ ↓ PgUp PgDn scroll · Esc closes"
+        with body:
             yield Label("Keys", classes="dialog-title")
-            yield Static(table)
-            yield Label(
-                "State: ● recording · ❚❚ paused · ✕ ended (fades out). "
-                "Green rows are new, amber rows changed since the last poll.",
-                classes="dialog-hint",
-            )
+            if self.kiosk:
+                yield Static(
+                    Text("Wall display (--kiosk): read-only, the rows page by themselves "
+                         f"every {self._page_seconds:g}s. Only these keys work:"),
+                    classes="help-note",
+                )
+            yield Static(_key_table([(e.keys, e.what) for e in entries]), id="help-keys")
+            for title, rows in LEGEND:
+                yield Label(title, classes="dialog-title help-section")
+                yield Static(_key_table(list(rows)), classes="help-legend")
 
 
 class PasswordScreen(ModalScreen[str | None]):
