@@ -9,7 +9,7 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from .client import RecordingsClient
 from .clock import Clock
@@ -151,6 +151,8 @@ class LiveDashApp(GuardedApp):
             return self._password_rejected()
         if action == "login_not_needed":
             return not self._password_rejected()
+        if action == "focus_filters":  # already there: the footer shows the bar's own keys
+            return not isinstance(self.focused, Input)
         return True
 
     def _password_rejected(self) -> bool:
@@ -243,16 +245,26 @@ class LiveDashApp(GuardedApp):
             self.table.sync(diff)
         self._refresh_status()
         empty = self.query_one("#empty", Static)
-        show_empty = self.store.has_data and not self.store.records and not self.store.ended
+        # Not while the first answer is on its way (a moment, and the status line says
+        # "Asking …"): the table would shrink and grow back under it.
+        show_empty = ((self.store.has_data or self.store.failure is not None)
+                      and not self.store.records and not self.store.ended)
         empty.display = show_empty
         self.table.set_class(show_empty, "-empty")
         if show_empty:
-            query = describe_filters(self.store.filters)  # its values already made safe
-            empty.update(
-                f"No live recordings match {query}.\nThe filters match exactly: "
-                "/ to change them, Esc in a field to clear it." if query
-                else "No live recordings right now."
-            )
+            empty.update(self._empty_message())
+
+    def _empty_message(self) -> str:
+        """What the space of an empty table says (the status line below has the details)."""
+        store = self.store
+        if not store.has_data:
+            return "Nothing to show yet: the server has not answered (see below)."
+        query = describe_filters(store.filters)  # its values already made safe
+        if not query:
+            return "No live recordings right now."
+        keys = "" if self.settings.kiosk else (
+            "\nThe filters match exactly: / to change them, Esc in a field to clear it.")
+        return f"No live recordings match {query}.{keys}"
 
     def _refresh_status(self) -> None:
         self._refresh_bindings_if_changed()

@@ -85,7 +85,9 @@ def describe_status(store: LiveStore, *, host: str, interval: float, polling_pau
     query = describe_filters(store.filters)
     if query:
         parts.append(f"filter: {query}")
-    parts.append(f"{shown} recording{'s' if shown != 1 else ''} ({store.paused_count} paused)")
+    if store.has_data:  # before the first answer, "0 recordings" would be a claim
+        parts.append(f"{shown} recording{'s' if shown != 1 else ''} "
+                     f"({store.paused_count} paused)")
     if store.unreadable:
         count = len(store.unreadable)
         parts.append(f"{count} record{'s' if count != 1 else ''} unreadable"

@@ -211,3 +211,58 @@ async def test_the_status_line_rewraps_at_separators_on_resize(demo_server, cloc
         await pilot.resize_terminal(*SIZE)
         await pilot.pause()
         assert status.size.height == 1
+
+
+async def test_before_the_first_answer_nothing_claims_zero_recordings(demo_server, clock):
+    demo_server.faults.inject("401", 1)
+    app = LiveDashApp(settings_for(demo_server.url), clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(app, lambda: app.outcomes >= 1)
+        await pilot.pause()
+        status = str(app.query_one(StatusBar).render())
+        assert "401 Unauthorized" in status and "recordings" not in status
+        empty = app.query_one("#empty")
+        assert empty.display
+        assert "Nothing to show yet: the server has not answered" in str(empty.render())
+
+
+async def test_unreadable_records_list_reads_at_any_width(demo_server, clock):
+    from livedash.model import RecordError
+    from livedash.widgets.screens import UnreadableScreen
+
+    app = LiveDashApp(settings_for(demo_server.url), clock=clock)
+    async with app.run_test(size=NARROW) as pilot:
+        await until(app, lambda: app.store.has_data)
+        app.push_screen(UnreadableScreen([RecordError(
+            4, "a1111111-0000-4000-8000-000000000009", "duration 'PT1X' is not ISO 8601")]))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "1 record unreadable in the last poll" in text
+        assert "#4  a1111111-0000-4000-8000-000000000009" in text  # the id whole…
+        assert "    duration 'PT1X' is not ISO 8601" in text  # …and the reason whole
+
+
+async def test_turning_a_filter_on_moves_no_field(demo_server, clock):
+    app = LiveDashApp(settings_for(demo_server.url), clock=clock, debounce=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(app, lambda: app.store.has_data)
+        await pilot.pause()
+        before = [field.region for field in app.query(Input)]
+        app.query_one("#filter-username").focus()
+        await pilot.press(*"alice", "enter")
+        await until(app, lambda: app.store.has_data and app.store.filters.username)
+        await pilot.pause()
+        assert [field.region for field in app.query(Input)] == before
+
+
+async def test_in_a_filter_the_footer_shows_the_filter_keys(demo_server, clock):
+    app = LiveDashApp(settings_for(demo_server.url), clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(app, lambda: app.store.has_data)
+        await pilot.press("slash")
+        await pilot.pause()
+        shown = footer_descriptions(app)
+        assert "Clear filter (on an empty one: all)" in shown and "Filter" not in shown
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Filter" in footer_descriptions(app)

@@ -32,7 +32,7 @@ ACTIVE_MARK = "▶ "
 class FilterBar(Horizontal):
     """Typing re-queries after a short pause; Enter at once; Escape clears."""
 
-    BINDINGS = [Binding("escape", "clear", "Clear filter", show=False)]
+    BINDINGS = [Binding("escape", "clear", "Clear filter (on an empty one: all)")]
 
     class Changed(Message):
         def __init__(self, filters: Filters) -> None:

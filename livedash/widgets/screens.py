@@ -84,6 +84,25 @@ class DetailsScreen(_Modal):
             yield Label("Esc to close", classes="dialog-hint")
 
 
+# More are counted, not listed: the reasons repeat, and the list is for reading.
+MAX_UNREADABLE_LISTED = 200
+
+
+def _unreadable_list(errors: list[RecordError]) -> Text:
+    """Each record on two lines, its position and id, then why: readable at any width."""
+    text = Text()
+    for error in errors[:MAX_UNREADABLE_LISTED]:
+        if text:
+            text.append("\n")
+        text.append(f"#{error.index}  ", style="bold")
+        text.append_text(_shown(error.record_id) if error.record_id else Text("(no id)"))
+        text.append("\n    ")
+        text.append_text(_shown(error.reason))
+    if len(errors) > MAX_UNREADABLE_LISTED:
+        text.append(f"\n… and {len(errors) - MAX_UNREADABLE_LISTED:,} more")
+    return text
+
+
 class UnreadableScreen(_Modal):
     """Records the last poll skipped, and why."""
 
@@ -92,12 +111,17 @@ class UnreadableScreen(_Modal):
         self.errors = errors
 
     def compose(self) -> ComposeResult:
-        rows = [(f"#{e.index} {e.record_id or '(no id)'}", e.reason) for e in self.errors[:200]]
-        with VerticalScroll(classes="dialog"):
-            yield Label(f"{len(self.errors)} records unreadable in the last poll",
-                        classes="dialog-title")
-            yield Static(_field_table(rows) if rows else "None.", id="unreadable-list")
-            yield Label("The other records are shown. Esc to close", classes="dialog-hint")
+        count = len(self.errors)
+        body = VerticalScroll(classes="dialog", id="unreadable")
+        body.border_subtitle = "Esc closes"
+        with body:
+            yield Label(f"{count} record{'s' if count != 1 else ''} unreadable in the last "
+                        "poll", classes="dialog-title")
+            if count:
+                yield Label("The other records are shown. #n is a record's position in "
+                            "the server's answer, from 0.", classes="dialog-note")
+            yield Static(_unreadable_list(self.errors) if count else "None.",
+                         id="unreadable-list")
 
 
 def _key_table(rows: list[tuple[str, str]]) -> Table:
@@ -144,15 +168,17 @@ class PasswordScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, username: str, host: str):
+    def __init__(self, username: str, server: str):
         super().__init__()
-        self._prompt = f"Password for {username} at {host}"
+        self._prompt = f"Password for {username} at {server}"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(safe_text(self._prompt)), classes="dialog-title")
+            yield Label("The server rejected the last one (401).", classes="dialog-note")
             yield Input(password=True, id="password")
-            yield Label("Enter to retry with it, Esc to cancel", classes="dialog-hint")
+            yield Label("Enter to retry with it (kept in memory only, never written), "
+                        "Esc to cancel", classes="dialog-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         value = event.value
