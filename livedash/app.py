@@ -352,4 +352,4 @@ class LiveDashApp(GuardedApp):
             except Exception as exc:
                 self.internal_error("using the new password", exc)
 
-        self.push_screen(PasswordScreen(username, self.settings.host), retry_with)
+        self.push_screen(PasswordScreen(username, self.settings.server_label), retry_with)

@@ -141,6 +141,7 @@ async def test_l_after_a_401_asks_and_gives_the_keys_back(demo_server, clock):
         await pilot.press("L")
         await pilot.pause()
         assert isinstance(app.screen, PasswordScreen)
+        assert "Password for supervisor at demo" in screen_text(app)  # as the header says
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, PasswordScreen)
