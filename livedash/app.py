@@ -140,6 +140,11 @@ class LiveDashApp(GuardedApp):
     async def on_unmount(self) -> None:
         await self.client.aclose()
 
+    def show_time(self) -> None:
+        """The header's clock, from the injected clock (fixed in tests and snapshots)."""
+        self.query_one(HeaderBar).show_time(
+            format_clock(self.clock.now(), self.settings.display_tz))
+
     def check_action(self, action: str, parameters) -> bool | None:
         if self.settings.kiosk:
             return action in self._KIOSK_ACTIONS
@@ -279,11 +284,6 @@ class LiveDashApp(GuardedApp):
                 len(self.store.records), self.store.paused_count, self.table.page_label(),
                 stale=view.level in ("stale", "error"),
             )
-
-    def show_time(self) -> None:
-        """The header's clock, from the injected clock (fixed in tests and snapshots)."""
-        self.query_one(HeaderBar).show_time(
-            format_clock(self.clock.now(), self.settings.display_tz))
 
     @guarded("updating the clock")
     def tick(self) -> None:
