@@ -9,22 +9,25 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from .client import RecordingsClient
 from .clock import Clock, TickTimes
 from .credentials import Credentials, Secret
+from .errors import AuthError
+from .filter_labels import describe_filters
 from .guard import GuardedApp, guarded
 from .housekeeping import INTERVAL_SECONDS as HOUSEKEEPING_SECONDS
 from .housekeeping import housekeeping
 from .logs import add_secret
 from .messages import PollFailed, PollSucceeded
 from .poller import Backoff, Poller
-from .safe_text import safe_text
 from .settings import Settings
 from .status import describe_status
 from .store import LiveStore, PollDiff
+from .timefmt import format_clock
 from .widgets.filter_bar import FilterBar
+from .widgets.header_bar import HeaderBar
 from .widgets.kiosk_totals import KioskTotals
 from .widgets.recordings_table import RecordingsTable
 from .widgets.screens import DetailsScreen, HelpScreen, PasswordScreen, UnreadableScreen
@@ -47,15 +50,27 @@ class LiveDashApp(GuardedApp):
 
     TITLE = "livedash"
     CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "table.tcss"]
+    # What each key does is told in keys.py (the help screen); tests/test_keys.py checks
+    # that every key bound here is there. Two bindings of one key: check_action enables
+    # exactly one, so the footer names what the key does now ("Resume polling").
     BINDINGS = [
         Binding("q", "quit", "Quit"),
+        # as in htop and k9s (Textual's default only says "press ctrl+q"); priority: also
+        # from a focused input, which would take it as "copy"
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("r", "poll_now", "Poll now"),
-        Binding("p", "toggle_polling", "Pause polling"),
+        Binding("p", "pause_polling", "Pause polling"),
+        Binding("p", "resume_polling", "Resume polling"),
         Binding("slash", "focus_filters", "Filter"),
         Binding("u", "show_unreadable", "Unreadable", show=False),
-        Binding("L", "login", "Password", show=False),
+        # in the footer only while the server rejects the password; else a short notice
+        Binding("L", "login", "Password"),
+        Binding("L", "login_not_needed", show=False),
         Binding("question_mark", "help", "Keys"),
     ]
+    # narrow terminals: dialogs take the whole width (styles/app.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
+    _KIOSK_ACTIONS = frozenset({"quit", "help"})
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
                  client: RecordingsClient | None = None, debounce: float = 0.4,
@@ -82,12 +97,15 @@ class LiveDashApp(GuardedApp):
         self._ticks = 0
         self._tick_times = TickTimes()  # what each tick stands for: see clock.py
         self.tick_timer = None  # the 1 Hz timer (tests that step the clock pause it)
+        self._binding_state: tuple[bool, bool] | None = None  # (paused, 401): see check_action
         if settings.kiosk:
             self.add_class("-kiosk")
 
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield HeaderBar(self.settings.server_label, self.settings.credentials.username,
+                        show_help=not self.settings.kiosk, id="header")
         for warning in self.settings.transport_warnings():
             yield Static(f"⚠ {warning}", classes="warning", markup=False)
         if self.settings.kiosk:
@@ -101,7 +119,9 @@ class LiveDashApp(GuardedApp):
         yield Static("", id="empty", markup=False)
         yield StatusBar(id="status")
         if not self.settings.kiosk:
-            yield Footer()
+            # without the palette hint, every key fits at 80 columns (Ctrl-P is in the
+            # help; the header keeps "? keys" in sight on narrower terminals)
+            yield Footer(show_command_palette=False)
 
     @property
     def table(self) -> RecordingsTable:
@@ -115,15 +135,42 @@ class LiveDashApp(GuardedApp):
             self.set_interval(self.settings.kiosk_page_seconds, self.next_kiosk_page)
         else:
             self.table.focus()
+        self.show_time()
         self.refresh_views()
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
 
+    def show_time(self) -> None:
+        """The header's clock, from the injected clock (fixed in tests and snapshots)."""
+        self.query_one(HeaderBar).show_time(
+            format_clock(self.clock.now(), self.settings.display_tz))
+
     def check_action(self, action: str, parameters) -> bool | None:
         if self.settings.kiosk:
-            return action in ("quit", "help")
+            return action in self._KIOSK_ACTIONS
+        if action == "pause_polling":
+            return not self.poller.paused
+        if action == "resume_polling":
+            return self.poller.paused
+        if action == "login":
+            return self._password_rejected()
+        if action == "login_not_needed":
+            return not self._password_rejected()
+        if action == "focus_filters":  # already there: the footer shows the bar's own keys
+            return not isinstance(self.focused, Input)
         return True
+
+    def _password_rejected(self) -> bool:
+        failure = self.store.failure
+        return failure is not None and isinstance(failure.error, AuthError)
+
+    def _refresh_bindings_if_changed(self) -> None:
+        """The footer follows check_action; recomposing it costs, so only on a change."""
+        state = (self.poller.paused, self._password_rejected())
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
 
     async def _run_poller(self) -> None:
         """The poller, restarted after a backoff should its loop itself ever fail."""
@@ -206,19 +253,31 @@ class LiveDashApp(GuardedApp):
         self._refresh_status()
         self._refresh_details()
         empty = self.query_one("#empty", Static)
-        show_empty = self.store.has_data and not self.store.records and not self.store.ended
+        # Not while the first answer is on its way (a moment, and the status line says
+        # "Asking …"): the table would shrink and grow back under it.
+        show_empty = ((self.store.has_data or self.store.failure is not None)
+                      and not self.store.records and not self.store.ended)
         empty.display = show_empty
         self.table.set_class(show_empty, "-empty")
         if show_empty:
-            query = self.store.filters.describe()
-            empty.update(
-                f"No live recordings match {safe_text(query)}." if query
-                else "No live recordings right now."
-            )
+            empty.update(self._empty_message())
+
+    def _empty_message(self) -> str:
+        """What the space of an empty table says (the status line below has the details)."""
+        store = self.store
+        if not store.has_data:
+            return "Nothing to show yet: the server has not answered (see below)."
+        query = describe_filters(store.filters)  # its values already made safe
+        if not query:
+            return "No live recordings right now."
+        keys = "" if self.settings.kiosk else (
+            "\nThe filters match exactly: / to change them, Esc in a field to clear it.")
+        return f"No live recordings match {query}.{keys}"
 
     def _refresh_status(self) -> None:
         # Stale or paused: the durations on screen are counted on here, marked "~".
         self.table.estimated = self.store.stale or self.poller.paused
+        self._refresh_bindings_if_changed()
         view = describe_status(
             self.store, host=self.settings.host, interval=self.settings.interval,
             polling_paused=self.poller.paused, display_tz=self.settings.display_tz,
@@ -238,6 +297,7 @@ class LiveDashApp(GuardedApp):
         Every duration on screen (table and details) is drawn at this tick's time, and
         only here: a repaint between ticks (a poll) shows the same second.
         """
+        self.show_time()
         if self.store.expire_marks():
             self.table.sync(None)
         self.table.tick(self._tick_times.next(self.clock.monotonic()))
@@ -259,8 +319,13 @@ class LiveDashApp(GuardedApp):
         self.poller.poll_now()
 
     @guarded("pausing polling")
-    def action_toggle_polling(self) -> None:
-        self.poller.set_paused(not self.poller.paused)
+    def action_pause_polling(self) -> None:
+        self.poller.set_paused(True)
+        self._refresh_status()
+
+    @guarded("resuming polling")
+    def action_resume_polling(self) -> None:
+        self.poller.set_paused(False)
         self._refresh_status()
 
     @guarded("opening the filters")
@@ -269,11 +334,16 @@ class LiveDashApp(GuardedApp):
 
     @guarded("showing the keys")
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(kiosk=self.settings.kiosk,
+                                    kiosk_page_seconds=self.settings.kiosk_page_seconds))
 
     @guarded("showing the unreadable records")
     def action_show_unreadable(self) -> None:
         self.push_screen(UnreadableScreen(self.store.unreadable))
+
+    def action_login_not_needed(self) -> None:
+        self.notify("L is for after the server rejects the password (401); it has not.",
+                    timeout=3, markup=False)
 
     @guarded("asking for the password")
     def action_login(self) -> None:
@@ -292,4 +362,4 @@ class LiveDashApp(GuardedApp):
             except Exception as exc:
                 self.internal_error("using the new password", exc)
 
-        self.push_screen(PasswordScreen(username, self.settings.host), retry_with)
+        self.push_screen(PasswordScreen(username, self.settings.server_label), retry_with)

@@ -27,6 +27,7 @@ class Settings:
     kiosk: bool = False
     kiosk_page_seconds: float = 10.0
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    server_name: str = ""  # what the header calls the server; '' : host[:port] of the url
 
     def make_client(self, monotonic: Callable[[], float]) -> RecordingsClient:
         """The one RecordingsClient these settings describe (dashboard and --once alike)."""
@@ -46,6 +47,21 @@ class Settings:
     @property
     def host(self) -> str:
         return urlsplit(self.url).hostname or self.url
+
+    @property
+    def server_label(self) -> str:
+        """``server_name``, else ``host`` or ``host:port`` (the port only when given)."""
+        if self.server_name:
+            return self.server_name
+        parts = urlsplit(self.url)
+        host = parts.hostname or self.url
+        if ":" in host:  # IPv6
+            host = f"[{host}]"
+        try:
+            port = parts.port
+        except ValueError:  # check_url lets no such url through; still no crash here
+            port = None
+        return f"{host}:{port}" if port else host
 
     def transport_warnings(self) -> list[str]:
         """Persistent warnings about how the password travels."""

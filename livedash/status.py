@@ -5,10 +5,14 @@ Every failure reads as: what happened, what data is on screen, what the app does
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from rich.cells import cell_len
+
 from .errors import AuthError, ForbiddenError
+from .filter_labels import describe_filters
 from .store import LiveStore
 from .table_layout import ESTIMATE
 from .timefmt import format_age, format_clock
@@ -22,7 +26,35 @@ class StatusView:
     level: str  # connecting | live | stale | error | paused
     badge: str  # symbol and word, never colour alone
     message: str  # what happened and what happens next ('' when all is well)
-    details: str  # counts, last poll, latency, interval
+    parts: tuple[str, ...]  # filter, counts, last poll, latency, interval
+
+    @property
+    def details(self) -> str:
+        return SEPARATOR.join(self.parts)
+
+
+SEPARATOR = " · "
+
+
+def pack_parts(parts: Sequence[str], width: int, separator: str = SEPARATOR) -> list[str]:
+    """``parts`` joined by ``separator`` into lines at most ``width`` cells wide.
+
+    Lines break only at separators, never inside a part ("4 ms" stays whole); the
+    separator at a break is dropped. A part wider than ``width`` gets a line of its own
+    (the caller folds it).
+    """
+    lines: list[str] = []
+    line = ""
+    for part in parts:
+        if line and cell_len(line) + cell_len(separator) + cell_len(part) <= width:
+            line += separator + part
+            continue
+        if line:
+            lines.append(line)
+        line = part
+    if line:
+        lines.append(line)
+    return lines
 
 
 def _next_step(store: LiveStore, now_wall, kiosk: bool) -> str:
@@ -53,7 +85,13 @@ def describe_status(store: LiveStore, *, host: str, interval: float, polling_pau
     """The status line. ``kiosk``: no keys on a wall display, so no "press r" advice."""
     now_wall = store.clock.now()
     shown = len(store.records)
-    parts = [f"{shown} recording{'s' if shown != 1 else ''} ({store.paused_count} paused)"]
+    parts = []
+    query = describe_filters(store.filters)
+    if query:
+        parts.append(f"filter: {query}")
+    if store.has_data:  # before the first answer, "0 recordings" would be a claim
+        parts.append(f"{shown} recording{'s' if shown != 1 else ''} "
+                     f"({store.paused_count} paused)")
     if store.unreadable:
         count = len(store.unreadable)
         parts.append(f"{count} record{'s' if count != 1 else ''} unreadable"
@@ -63,7 +101,7 @@ def describe_status(store: LiveStore, *, host: str, interval: float, polling_pau
     if store.last_latency is not None:
         parts.append(f"{store.last_latency * 1000:.0f} ms")
     parts.append(f"every {interval:g}s")
-    details = " · ".join(parts)
+    details = tuple(parts)
 
     if store.failure is not None:
         what = str(store.failure.error)
@@ -85,7 +123,6 @@ def describe_status(store: LiveStore, *, host: str, interval: float, polling_pau
         return StatusView("paused", "❚❚ PAUSED",
                           f"Polling paused: press p to resume; {ESTIMATED}", details)
     if not store.has_data:
-        query = store.filters.describe()
         target = f"{host} for {query}" if query else host
         return StatusView("connecting", "… LOADING", f"Asking {target}", details)
     return StatusView("live", "● LIVE", "", details)

@@ -21,10 +21,13 @@ DEMO_CREDENTIALS = Credentials(DEMO_USER, Secret(DEMO_PASSWORD))
 
 
 def settings_for(url: str, **overrides) -> Settings:
-    """Deterministic settings: UTC everywhere, a long interval (tests poll explicitly)."""
+    """Deterministic settings: UTC everywhere, a long interval (tests poll explicitly).
+
+    The header names the server "demo", not its random port, so snapshots stay fixed.
+    """
     values = dict(
         url=url, credentials=DEMO_CREDENTIALS, interval=3600.0, timeout=5.0,
-        server_tz=UTC, display_tz=UTC, filters=Filters(),
+        server_tz=UTC, display_tz=UTC, filters=Filters(), server_name="demo",
     )
     values.update(overrides)
     return Settings(**values)

@@ -75,7 +75,7 @@ async def test_cli_filters_prefill_inputs_and_empty_result_names_them(demo_serve
         assert app.query_one("#filter-username", Input).value == "nobody"
         assert demo_server.requests[-1].query == {"username": "nobody"}
         empty = app.query_one("#empty")
-        assert empty.display and "No live recordings match username=nobody" in str(
+        assert empty.display and 'No live recordings match User "nobody".' in str(
             empty.render())
 
 
@@ -247,7 +247,7 @@ async def test_details_tick_like_their_row(demo_server, clock):
         app.tick()
         await pilot.pause()
         assert "0:01:18" in details() and "0:01:18" in row_of(app, "alice-1")
-        app.action_toggle_polling()  # paused: both count on, marked as estimates
+        app.action_pause_polling()  # paused: both count on, marked as estimates
         clock.advance(1)
         app.tick()
         await pilot.pause()

@@ -195,8 +195,8 @@ async def test_server_text_in_errors_and_unreadable_records_is_literal(demo_serv
         ]))
         await pilot.pause()
         listed = rendered_text(app.screen.query_one("#unreadable-list").content)
-        assert "#3 [@click=app.quit]x[/] ␛[31mred ⟨U+20…" in listed  # cut at 40 cells
-        assert "#4 (no id)" in listed and "[@click=app.quit]x[/] ␛[31mred ⟨U+202E⟩evil" in listed
+        assert "#3  [@click=app.quit]x[/] ␛[31mred ⟨U+202E⟩evil\n" in listed
+        assert "#4  (no id)\n    [@click=app.quit]x[/] ␛[31mred ⟨U+202E⟩evil" in listed
         assert_inert(screen_strips(app), "unreadable")
         await pilot.click("#unreadable-list", offset=(5, 0))
         assert app.is_running

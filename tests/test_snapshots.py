@@ -3,7 +3,7 @@
 Deterministic: a fixed clock, UTC, a static demo floor, no jitter, no cursor blink.
 """
 
-
+import pytest
 from textual.widgets import Input
 
 from livedash.app import LiveDashApp
@@ -14,6 +14,7 @@ from livedash.poller import Backoff
 from .conftest import press_and_settle, settings_for, until
 
 SIZE = (140, 24)
+SMALL_SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((60, 20), id="60x20")]
 
 
 def make_app(server, **overrides):
@@ -33,6 +34,37 @@ async def first_poll(pilot):
 
 def test_main_screen(snap_compare, demo_server):
     assert snap_compare(make_app(demo_server), terminal_size=SIZE, run_before=first_poll)
+
+
+@pytest.mark.parametrize("size", SMALL_SIZES)
+def test_main_screen_small(snap_compare, demo_server, size):
+    assert snap_compare(make_app(demo_server), terminal_size=size, run_before=first_poll)
+
+
+async def open_help(pilot):
+    await first_poll(pilot)
+    await pilot.press("question_mark")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [pytest.param(SIZE, id="140x24"), *SMALL_SIZES])
+def test_help(snap_compare, demo_server, size):
+    assert snap_compare(make_app(demo_server), terminal_size=size, run_before=open_help)
+
+
+def test_help_kiosk(snap_compare, demo_server):
+    app = make_app(demo_server, kiosk=True)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_help)
+
+
+def test_filtered_and_paused(snap_compare, demo_server):
+    async def pause(pilot):
+        await first_poll(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+
+    app = make_app(demo_server, filters=Filters(username="alice"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=pause)
 
 
 def test_empty_result(snap_compare, demo_server):

@@ -1,4 +1,9 @@
-"""FilterBar: the four query filters of the LiveRecordings endpoint, one input each."""
+"""FilterBar: the four query filters of the LiveRecordings endpoint, one input each.
+
+An empty field reads "any"; a field that filters is marked three ways, never by colour
+alone: a ▶ before its name, the name drawn reversed, its value bold (and the status
+line names the active filters).
+"""
 
 from __future__ import annotations
 
@@ -10,22 +15,24 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label
 
+from ..filter_labels import FILTER_LABELS
 from ..model import FILTER_NAMES, Filters
 
-# (label, placeholder): a filled-in field must still say which filter it is; the
-# placeholders are the vendor article's own examples.
-FIELDS = {
-    "deviceName": ("Device", "SEP123456789ABC"),
-    "directoryNumber": ("Line", "123456"),
-    "username": ("User", "user1"),
-    "numericUserId": ("User id", "654321"),
+# The vendor article's own examples: a tooltip, never a placeholder (greyed example
+# values in empty fields read as filters in effect).
+EXAMPLES = {
+    "deviceName": "SEP123456789ABC",
+    "directoryNumber": "123456",
+    "username": "user1",
+    "numericUserId": "654321",
 }
+ACTIVE_MARK = "▶ "
 
 
 class FilterBar(Horizontal):
     """Typing re-queries after a short pause; Enter at once; Escape clears."""
 
-    BINDINGS = [Binding("escape", "clear", "Clear filter", show=False)]
+    BINDINGS = [Binding("escape", "clear", "Clear filter (on an empty one: all)")]
 
     class Changed(Message):
         def __init__(self, filters: Filters) -> None:
@@ -44,15 +51,30 @@ class FilterBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         for name in FILTER_NAMES:
-            label, example = FIELDS[name]
-            yield Label(label, classes="filter-label")
-            yield Input(
+            yield Label(FILTER_LABELS[name], classes="filter-label", id=f"label-{name}")
+            field = Input(
                 value=getattr(self._initial, name),
-                placeholder=example,
+                placeholder="any",
                 id=f"filter-{name}",
                 compact=True,
                 select_on_focus=False,
             )
+            field.tooltip = (f"{FILTER_LABELS[name]}: exact match, e.g. {EXAMPLES[name]}. "
+                             "Empty: any")
+            yield field
+
+    def on_mount(self) -> None:
+        self._mark_active(self._initial)
+
+    def _mark_active(self, filters: Filters) -> None:
+        """Mark the fields whose filter is in effect (as sent, not as being typed)."""
+        active = filters.as_query()
+        for name in FILTER_NAMES:
+            on = name in active
+            label = self.query_one(f"#label-{name}", Label)
+            label.update((ACTIVE_MARK if on else "") + FILTER_LABELS[name])
+            label.set_class(on, "-active")
+            self.query_one(f"#filter-{name}", Input).set_class(on, "-active")
 
     @property
     def filters(self) -> Filters:
@@ -62,6 +84,7 @@ class FilterBar(Horizontal):
     def _emit(self) -> None:
         self._cancel_timer()
         filters = self.filters
+        self._mark_active(filters)
         if filters.as_query() != self._sent.as_query():
             self._sent = filters
             self.post_message(self.Changed(filters))

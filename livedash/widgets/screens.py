@@ -16,6 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from ..keys import LEGEND, keys_for
 from ..model import LiveRecording, RecordError
 from ..safe_text import safe_text
 from ..table_layout import ESTIMATE
@@ -119,6 +120,25 @@ class DetailsScreen(_Modal):
             self.query_one("#details-fields", Static).update(_field_table(rows))
 
 
+# More are counted, not listed: the reasons repeat, and the list is for reading.
+MAX_UNREADABLE_LISTED = 200
+
+
+def _unreadable_list(errors: list[RecordError]) -> Text:
+    """Each record on two lines, its position and id, then why: readable at any width."""
+    text = Text()
+    for error in errors[:MAX_UNREADABLE_LISTED]:
+        if text:
+            text.append("\n")
+        text.append(f"#{error.index}  ", style="bold")
+        text.append_text(_shown(error.record_id) if error.record_id else Text("(no id)"))
+        text.append("\n    ")
+        text.append_text(_shown(error.reason))
+    if len(errors) > MAX_UNREADABLE_LISTED:
+        text.append(f"\n… and {len(errors) - MAX_UNREADABLE_LISTED:,} more")
+    return text
+
+
 class UnreadableScreen(_Modal):
     """Records the last poll skipped, and why."""
 
@@ -127,45 +147,56 @@ class UnreadableScreen(_Modal):
         self.errors = errors
 
     def compose(self) -> ComposeResult:
-        rows = [(f"#{e.index} {e.record_id or '(no id)'}", e.reason) for e in self.errors[:200]]
-        with VerticalScroll(classes="dialog"):
-            yield Label(f"{len(self.errors)} records unreadable in the last poll",
-                        classes="dialog-title")
-            yield Static(_field_table(rows) if rows else "None.", id="unreadable-list")
-            yield Label("The other records are shown. Esc to close", classes="dialog-hint")
+        count = len(self.errors)
+        body = VerticalScroll(classes="dialog", id="unreadable")
+        body.border_subtitle = "Esc closes"
+        with body:
+            yield Label(f"{count} record{'s' if count != 1 else ''} unreadable in the last "
+                        "poll", classes="dialog-title")
+            if count:
+                yield Label("The other records are shown. #n is a record's position in "
+                            "the server's answer, from 0.", classes="dialog-note")
+            yield Static(_unreadable_list(self.errors) if count else "None.",
+                         id="unreadable-list")
 
 
-HELP = [
-    ("↑ ↓ PgUp PgDn Home End", "move the cursor"),
-    ("Enter", "details of the recording under the cursor"),
-    ("s / S", "sort by the next column / reverse the order (or click a header)"),
-    ("/", "edit the filters (Tab moves between them)"),
-    ("Enter in a filter", "query at once and return to the table"),
-    ("Esc in a filter", "clear it (on an empty filter: clear all)"),
-    ("r", "poll now (also retries after an error)"),
-    ("p", "pause / resume polling"),
-    ("u", "records the last poll could not read"),
-    ("L", "enter the password again (after a 401)"),
-    ("?", "this help"),
-    ("q", "quit"),
-]
+def _key_table(rows: list[tuple[str, str]]) -> Table:
+    """Our own text (keys, legend): bold names, descriptions wrapped to the dialog."""
+    table = Table.grid(padding=(0, 2), expand=True)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(ratio=1, overflow="fold")
+    for name, what in rows:
+        table.add_row(Text(name), Text(what))
+    return table
 
 
 class HelpScreen(_Modal):
+    """The keys (from ``keys.KEYS``) and what the screen shows; scrolls when it must."""
+
+    BINDINGS = [Binding("question_mark", "dismiss", "Close")]
+
+    def __init__(self, *, kiosk: bool = False, kiosk_page_seconds: float = 10.0):
+        super().__init__()
+        self.kiosk = kiosk
+        self._page_seconds = kiosk_page_seconds
+
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
-        for keys, what in HELP:
-            table.add_row(keys, what)
-        with Vertical(classes="dialog"):
+        entries = keys_for(kiosk=self.kiosk)
+        body = VerticalScroll(classes="dialog", id="help")
+        # on the border, so it stays in sight while the list scrolls
+        body.border_subtitle = "↑ ↓ PgUp PgDn scroll · Esc closes"
+        with body:
             yield Label("Keys", classes="dialog-title")
-            yield Static(table)
-            yield Label(
-                "State: ● recording · ❚❚ paused · ✕ ended (fades out). "
-                "Green rows are new, amber rows changed since the last poll.",
-                classes="dialog-hint",
-            )
+            if self.kiosk:
+                yield Static(
+                    Text("Wall display (--kiosk): read-only, the rows page by themselves "
+                         f"every {self._page_seconds:g}s. Only these keys work:"),
+                    classes="help-note",
+                )
+            yield Static(_key_table([(e.keys, e.what) for e in entries]), id="help-keys")
+            for title, rows in LEGEND:
+                yield Label(title, classes="dialog-title help-section")
+                yield Static(_key_table(list(rows)), classes="help-legend")
 
 
 class PasswordScreen(ModalScreen[str | None]):
@@ -173,15 +204,17 @@ class PasswordScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, username: str, host: str):
+    def __init__(self, username: str, server: str):
         super().__init__()
-        self._prompt = f"Password for {username} at {host}"
+        self._prompt = f"Password for {username} at {server}"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(safe_text(self._prompt)), classes="dialog-title")
+            yield Label("The server rejected the last one (401).", classes="dialog-note")
             yield Input(password=True, id="password")
-            yield Label("Enter to retry with it, Esc to cancel", classes="dialog-hint")
+            yield Label("Enter to retry with it (kept in memory only, never written), "
+                        "Esc to cancel", classes="dialog-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         value = event.value
