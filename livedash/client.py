@@ -41,7 +41,35 @@ class TlsOptions:
         return True
 
 
-def _describe_network_error(exc: httpx.TransportError) -> str:
+def basic_auth(credentials: Credentials) -> httpx.BasicAuth:
+    return httpx.BasicAuth(credentials.username, credentials.password.reveal())
+
+
+def http_client(base_url: str, credentials: Credentials, *, timeout: float,
+                tls: TlsOptions | None, connections: int,
+                transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """An ``httpx.AsyncClient`` that talks to the server as livedash does.
+
+    Shared by the poller's client and the supervisor actions' (``livedash/actions.py``):
+    Basic auth on every request, the same TLS options and timeout, ``connections`` kept
+    alive at most.
+    """
+    return httpx.AsyncClient(
+        base_url=base_url,
+        auth=basic_auth(credentials),
+        timeout=httpx.Timeout(timeout),
+        verify=(tls or TlsOptions()).verify(),
+        # Vendor clients follow http→https redirects. httpx drops the Authorization
+        # header when a redirect leaves the origin, so the password never travels on.
+        follow_redirects=True,
+        limits=httpx.Limits(max_connections=connections,
+                            max_keepalive_connections=connections),
+        headers={"Accept": "application/json"},
+        transport=transport,
+    )
+
+
+def describe_network_error(exc: httpx.TransportError) -> str:
     # httpx messages can be empty or cryptic; name the failure in plain words.
     if isinstance(exc, httpx.TimeoutException):
         return "the server did not answer in time"
@@ -154,27 +182,13 @@ class RecordingsClient:
         self._clock = clock
         self._offload_threshold = offload_threshold
         self._record_cache = RecordCache(server_tz)
-        self._http = httpx.AsyncClient(
-            base_url=base_url,
-            auth=self._basic_auth(credentials),
-            timeout=httpx.Timeout(timeout),
-            verify=(tls or TlsOptions()).verify(),
-            # Vendor clients follow http→https redirects. httpx drops the Authorization
-            # header when a redirect leaves the origin, so the password never travels on.
-            follow_redirects=True,
-            # One connection kept alive: polls are sequential, never concurrent.
-            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-            headers={"Accept": "application/json"},
-            transport=transport,
-        )
-
-    @staticmethod
-    def _basic_auth(credentials: Credentials) -> httpx.BasicAuth:
-        return httpx.BasicAuth(credentials.username, credentials.password.reveal())
+        # One connection kept alive: polls are sequential, never concurrent.
+        self._http = http_client(base_url, credentials, timeout=timeout, tls=tls,
+                                 connections=1, transport=transport)
 
     def set_credentials(self, credentials: Credentials) -> None:
         """New credentials (the user re-entered the password after a 401)."""
-        self._http.auth = self._basic_auth(credentials)
+        self._http.auth = basic_auth(credentials)
 
     def __repr__(self) -> str:  # never show credentials
         return f"RecordingsClient({self.base_url!r})"
@@ -191,7 +205,7 @@ class RecordingsClient:
                 body = await self._read_capped(response)
                 content_type = response.headers.get("content-type", "")
         except httpx.TransportError as exc:
-            raise NetworkError(_describe_network_error(exc)) from None
+            raise NetworkError(describe_network_error(exc)) from None
         except httpx.InvalidURL as exc:
             raise NetworkError(f"invalid server URL ({exc})") from None
         received = self._clock()
