@@ -20,6 +20,7 @@ import re
 import threading
 import time
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,6 +36,11 @@ MEAN_PAUSE_SECONDS = 30.0
 UNKNOWN_NAME_RATE = 0.03  # caller id without a directory match
 UNKNOWN_NUMBER_RATE = 0.01  # withheld number: nothing known at all
 SECOND_LINE_RATE = 0.04  # agents with two lines, so username AND deviceName filters matter
+# Lines a supervisor cannot stop (stop's 400 reasons 2 and 1), in percent of lines. Chosen
+# from a checksum of the device name, not drawn from the floor's random generator: the
+# floors of every seed stay call for call as they were.
+POLICY_PERCENT = 5  # recorded automatically, by policy
+UNMONITORABLE_PERCENT = 2  # the recorder cannot monitor the line
 MAX_SUBSTEP = 5.0  # long steps are split so calls can start and end inside them
 
 # (weight, first names, last names, phone prefix, digits after the prefix).
@@ -142,12 +148,19 @@ def _local_party_json(username: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """A monitored phone line and the agent it belongs to (an agent may own two lines)."""
+    """A monitored phone line and the agent it belongs to (an agent may own two lines).
+
+    ``recorded_by_policy``: every call is recorded automatically; a supervisor cannot stop
+    it (stop's 400 reason 2). ``monitorable`` False: the recorder cannot control the line
+    (stop's and, in our reading, start's 400 reason 1).
+    """
 
     device_name: str
     directory_number: str
     username: str
     numeric_user_id: str
+    recorded_by_policy: bool = False
+    monitorable: bool = True
 
     def matches(self, wanted: Mapping[str, str]) -> bool:
         return all(getattr(self, _ATTR[name]) == value for name, value in wanted.items())
@@ -168,6 +181,13 @@ _ATTR = {
 }
 
 
+def _line_rules(device_name: str) -> tuple[bool, bool]:
+    """(recorded_by_policy, monitorable) of a generated line: a fixed share of lines."""
+    bucket = zlib.crc32(device_name.encode()) % 100
+    return bucket < POLICY_PERCENT, not (
+        POLICY_PERCENT <= bucket < POLICY_PERCENT + UNMONITORABLE_PERCENT)
+
+
 class NoSuchRecording(LookupError):
     """No live recording has that id (HTTP 409 in the contract)."""
 
@@ -177,7 +197,15 @@ class AlreadyInState(RuntimeError):
 
 
 class UnknownLine(LookupError):
-    """Start on a device/line the floor does not know (HTTP 400 in the contract)."""
+    """Start on a device/line the floor does not know (HTTP 400 reason 0, our reading)."""
+
+
+class NotMonitorable(RuntimeError):
+    """Stop or start on a line the recorder cannot monitor (HTTP 400 reason 1)."""
+
+
+class RecordedByPolicy(RuntimeError):
+    """Stop of a recording made by policy (HTTP 400 reason 2)."""
 
 
 class NoConnectedCall(RuntimeError):
@@ -312,7 +340,8 @@ class Floor:
             for _ in range(2 if rng.random() < SECOND_LINE_RATE else 1):
                 device = self._unique(lambda: f"SEP{rng.getrandbits(48):012X}")
                 number = self._unique(lambda: str(1000 + below(999000)))
-                self._free.append(Line(device, number, username, numeric_id))
+                self._free.append(Line(device, number, username, numeric_id,
+                                       *_line_rules(device)))
 
     def _unique(self, make: Callable[[], str]) -> str:
         value = make()
@@ -382,26 +411,46 @@ class Floor:
                  first_name: str | None = None, last_name: str | None = None,
                  phone_number: str | None = None, duration: float = 0.0,
                  started_at: datetime | None = None, paused: bool = False,
-                 rec_id: str | None = None) -> str:
+                 rec_id: str | None = None, recorded_by_policy: bool = False,
+                 monitorable: bool = True) -> str:
         """Place one known call (for tests and the seed example); returns its id.
 
         Unknown identifiers are generated. ``startedAt`` defaults to now minus ``duration``.
         """
         with self._lock:
-            rng = self._rng
-            line = Line(
-                device_name or self._unique(lambda: f"SEP{rng.getrandbits(48):012X}"),
-                directory_number or self._unique(lambda: str(rng.randrange(1000, 1000000))),
-                username,
-                numeric_user_id or self._unique(lambda: str(rng.randrange(100000, 1000000))),
-            )
-            self._taken.update((line.device_name, line.directory_number, username,
-                                line.numeric_user_id))
+            line = self._known_line(username, device_name, directory_number, numeric_user_id,
+                                    recorded_by_policy, monitorable)
             remote = {key: value for key, value in (
                 ("firstName", first_name), ("lastName", last_name), ("phoneNumber", phone_number),
             ) if value is not None}
             call = self._place(line, remote, duration, duration, paused, rec_id, started_at)
             return call.id
+
+    def add_line(self, *, username: str, device_name: str | None = None,
+                 directory_number: str | None = None, numeric_user_id: str | None = None,
+                 recorded_by_policy: bool = False, monitorable: bool = True) -> Line:
+        """Add one known line without a call (a start there gets "no connected call")."""
+        with self._lock:
+            line = self._known_line(username, device_name, directory_number, numeric_user_id,
+                                    recorded_by_policy, monitorable)
+            self._free.append(line)
+            return line
+
+    def _known_line(self, username: str, device_name: str | None,
+                    directory_number: str | None, numeric_user_id: str | None,
+                    recorded_by_policy: bool, monitorable: bool) -> Line:
+        rng = self._rng
+        line = Line(
+            device_name or self._unique(lambda: f"SEP{rng.getrandbits(48):012X}"),
+            directory_number or self._unique(lambda: str(rng.randrange(1000, 1000000))),
+            username,
+            numeric_user_id or self._unique(lambda: str(rng.randrange(100000, 1000000))),
+            recorded_by_policy,
+            monitorable,
+        )
+        self._taken.update((line.device_name, line.directory_number, username,
+                            line.numeric_user_id))
+        return line
 
     def __len__(self) -> int:
         with self._lock:
@@ -542,8 +591,23 @@ class Floor:
                 raise AlreadyInState("already paused" if paused else "not paused")
             self._set_paused(call, paused)
 
+    def supervisor_stop(self, rec_id: str) -> None:
+        """``stop`` as a supervisor asks it: refused on lines that cannot be stopped."""
+        with self._lock:
+            call = self._calls.get(rec_id)
+            if call is None:
+                raise NoSuchRecording(rec_id)
+            if not call.line.monitorable:
+                raise NotMonitorable(rec_id)
+            if call.line.recorded_by_policy:
+                raise RecordedByPolicy(rec_id)
+            self.stop(rec_id)
+
     def stop(self, rec_id: str) -> None:
-        """Stop recording; the call itself goes on, so it can be recorded again."""
+        """Stop recording; the call itself goes on, so it can be recorded again.
+
+        Whatever the line (tests end recordings with it): see ``supervisor_stop``.
+        """
         with self._lock:
             call = self._calls.pop(rec_id, None)
             if call is None:
@@ -558,6 +622,10 @@ class Floor:
                                         ("directoryNumber", directory_number)) if v}
             if not wanted:
                 raise UnknownLine("a deviceName or directoryNumber is required")
+            lines = [call.line for call in self._calls.values()] + list(self._unrecorded) + \
+                self._free
+            if any(not line.monitorable for line in lines if line.matches(wanted)):
+                raise NotMonitorable(device_name or directory_number)
             for call in self._calls.values():
                 if call.line.matches(wanted):
                     raise AlreadyRecorded(call.id)
