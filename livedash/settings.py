@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from urllib.parse import urlsplit
 
+from .actions import Action, ActionClient
 from .client import RecordingsClient, TlsOptions
+from .clock import Clock
 from .credentials import Credentials
 from .model import Filters, local_zone
 
@@ -26,6 +28,7 @@ class Settings:
     kiosk: bool = False
     kiosk_page_seconds: float = 10.0
     max_body_bytes: int = 32 * 1024 * 1024
+    read_only: bool = False  # --read-only: no supervisor actions (kiosk implies it)
 
     def make_client(self, monotonic: Callable[[], float]) -> RecordingsClient:
         """The one RecordingsClient these settings describe (dashboard and --once alike)."""
@@ -38,6 +41,18 @@ class Settings:
             max_body_bytes=self.max_body_bytes,
             clock=monotonic,
         )
+
+    def make_action_client(
+        self, clock: Clock | None = None,
+        on_change: Callable[[str, Action | None], None] | None = None,
+    ) -> ActionClient:
+        """The client for supervisor actions, beside the poller's (its own connections)."""
+        return ActionClient(self.url, self.credentials, timeout=self.timeout, tls=self.tls,
+                            clock=clock, on_change=on_change)
+
+    @property
+    def actions_allowed(self) -> bool:
+        return not (self.read_only or self.kiosk)
 
     @property
     def host(self) -> str:
