@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="livedash",
         description="Watch a call-recording server's live recordings.",
         epilog="The password is read from LIVEDASH_PASSWORD, the keyring (--keyring) "
-        "or a prompt; never from the command line.",
+        "or a prompt; never from the command line. Supervisor actions: livedash "
+        "pause|resume|stop|start --help.",
     )
     p.add_argument("--version", action="version", version=f"livedash {__version__}")
     server = p.add_argument_group("server")
@@ -109,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--kiosk", action="store_true",
                       help="read-only wall display: big totals, pages through rows")
     mode.add_argument("--kiosk-page-seconds", type=_seconds, default=10.0)
+    mode.add_argument("--read-only", action="store_true",
+                      help="no supervisor actions: no keys, and pause/resume/stop/start refuse")
     mode.add_argument("--once", action="store_true",
                       help="poll once, print, exit (see exit codes in the README)")
     mode.add_argument("--format", choices=sorted(WRITERS), default="table",
@@ -139,14 +142,23 @@ def build_settings(args: argparse.Namespace, url: str, credentials: Credentials)
         kiosk=args.kiosk,
         kiosk_page_seconds=args.kiosk_page_seconds,
         max_body_bytes=int(args.max_body_mb * 1024 * 1024),
+        read_only=args.read_only,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from .commands import COMMANDS, run_command
+    from .commands import build_parser as command_parser
+
+    if argv and argv[0] in COMMANDS:  # livedash pause|resume|stop|start …: commands.py
+        parser, run = command_parser(argv[0]), run_command
+        argv = argv[1:]
+    else:
+        parser, run = build_parser(), _main
     args = parser.parse_args(argv)
     try:
-        return _main(parser, args)
+        return run(parser, args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug of ours: one line here, the traceback in the log

@@ -36,6 +36,8 @@ class ExitCode(IntEnum):
     FORBIDDEN = 5  # 403: the user lacks level 10
     SERVER = 6  # any other HTTP status (404, 5xx, …)
     PROTOCOL = 7  # an answer that is not the documented JSON array
+    NOTHING_TO_ACT_ON = 8  # actions: 409, no such live recording (start: no connected call)
+    ALREADY_RECORDED = 9  # start: the line's call is already recorded (429)
 
 
 def exit_code_for(error: FetchError) -> ExitCode:
