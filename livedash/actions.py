@@ -161,7 +161,9 @@ START_REASONS = {
 
 
 @dataclass(frozen=True)
-class _Verdict:
+class Verdict:
+    """What an answer means: an outcome and its words (``interpret``)."""
+
     outcome: Outcome
     message: str
     reason: int | None = None
@@ -190,39 +192,39 @@ def _reason(body: dict) -> int | None:
 
 
 def interpret(action: Action, status: int, body: bytes, phrase: str = "",
-              target: str = "") -> _Verdict:
+              target: str = "") -> Verdict:
     """The server's answer to one action on ``target``, in words. Pure: tested without HTTP."""
     if 200 <= status < 300:
         if action is not Action.START:
-            return _Verdict(Outcome.DONE, action.done)
+            return Verdict(Outcome.DONE, action.done)
         new_id = _json_object(body).get("id")
         if not isinstance(new_id, str) or not new_id:
-            return _Verdict(Outcome.BAD_ANSWER, f"the server answered {status} but did not say "
+            return Verdict(Outcome.BAD_ANSWER, f"the server answered {status} but did not say "
                             "the new recording's id (it may have started)")
-        return _Verdict(Outcome.DONE, f"recording started: {safe_text(new_id)}",
+        return Verdict(Outcome.DONE, f"recording started: {safe_text(new_id)}",
                         recording_id=new_id)
     if status == 401:
         message = "401 Unauthorized: the server rejected the user name or password"
-        return _Verdict(Outcome.AUTH, message, error=AuthError(message))
+        return Verdict(Outcome.AUTH, message, error=AuthError(message))
     if status == 403:
         message = ("403 Forbidden: this user lacks the 'Call Recording Complete Management' "
                    "privilege (level 10) needed to act on recordings")
-        return _Verdict(Outcome.FORBIDDEN, message, error=ForbiddenError(message))
+        return Verdict(Outcome.FORBIDDEN, message, error=ForbiddenError(message))
     if status == 409:
         if action is Action.START:
-            return _Verdict(Outcome.NOTHING, "there is no connected call on that line to record")
-        return _Verdict(Outcome.NOTHING, GONE)
+            return Verdict(Outcome.NOTHING, "there is no connected call on that line to record")
+        return Verdict(Outcome.NOTHING, GONE)
     if status == 429:
         # Not rate limiting (CONTRACT.md): the recording is already as asked. Never retried.
         if action is Action.PAUSE:
-            return _Verdict(Outcome.ALREADY, "already paused")
+            return Verdict(Outcome.ALREADY, "already paused")
         if action is Action.RESUME:
-            return _Verdict(Outcome.ALREADY, "not paused")
+            return Verdict(Outcome.ALREADY, "not paused")
         if action is Action.START:
-            return _Verdict(Outcome.ALREADY_RECORDED,
+            return Verdict(Outcome.ALREADY_RECORDED,
                             "the call on that line is already being recorded")
     if status == 504:
-        return _Verdict(Outcome.UNAVAILABLE, UNAVAILABLE,
+        return Verdict(Outcome.UNAVAILABLE, UNAVAILABLE,
                         error=HttpStatusError(f"504: {UNAVAILABLE}", status))
     if status == 400 and action in (Action.STOP, Action.START):
         answer = _json_object(body)
@@ -235,14 +237,14 @@ def interpret(action: Action, status: int, body: bytes, phrase: str = "",
         device = answer.get("deviceName")
         if action is Action.START and isinstance(device, str) and device and device != target:
             words += f" (device {safe_text(device)})"
-        return _Verdict(Outcome.REFUSED, words, reason=reason,
+        return Verdict(Outcome.REFUSED, words, reason=reason,
                         error=HttpStatusError(f"400: {words}", status))
     what = "the server failed to act" if status >= 500 else "unexpected answer from the server"
     message = f"{status} {safe_text(phrase) or 'error'}: {what}"
-    return _Verdict(Outcome.HTTP, message, error=HttpStatusError(message, status))
+    return Verdict(Outcome.HTTP, message, error=HttpStatusError(message, status))
 
 
-def _no_answer(exc: httpx.TransportError | httpx.InvalidURL) -> _Verdict:
+def _no_answer(exc: httpx.TransportError | httpx.InvalidURL) -> Verdict:
     if isinstance(exc, httpx.InvalidURL):
         message = f"invalid server URL ({safe_text(str(exc))}); nothing was sent"
     elif isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
@@ -251,7 +253,7 @@ def _no_answer(exc: httpx.TransportError | httpx.InvalidURL) -> _Verdict:
         # The request went out: the server may have acted. Retrying could act twice.
         message = (f"{describe_network_error(exc)}; the server may have acted: "
                    "check the recording before trying again")
-    return _Verdict(Outcome.NETWORK, message, error=NetworkError(message))
+    return Verdict(Outcome.NETWORK, message, error=NetworkError(message))
 
 
 # ---------------------------------------------------------------------- audit
@@ -307,7 +309,8 @@ class ActionClient:
         self._clock = clock or Clock()
         self._os_user = _os_user()
         self._slots = asyncio.Semaphore(max_concurrent)
-        self._in_flight: dict[str, Action] = {}
+        self._in_flight: dict[str, Action] = {}  # recording id → the action under way
+        self._starting: set[tuple[str, str]] = set()  # (device, line) of starts under way
         self.on_change = on_change
         self._http = http_client(base_url, credentials, timeout=timeout, tls=tls,
                                  connections=max_concurrent, transport=transport)
@@ -328,23 +331,19 @@ class ActionClient:
     @property
     def busy_ids(self) -> dict[str, Action]:
         """Every recording with an action under way (a copy)."""
-        return {key: action for key, action in self._in_flight.items()
-                if not key.startswith(_START_KEY)}
+        return dict(self._in_flight)
 
-    def _claim(self, key: str, action: Action) -> bool:
-        if key in self._in_flight:
+    def _claim(self, rec_id: str, action: Action) -> bool:
+        if rec_id in self._in_flight:
             return False
-        self._in_flight[key] = action
-        self._changed(key, action)
+        self._in_flight[rec_id] = action
+        if self.on_change is not None:
+            self.on_change(rec_id, action)
         return True
 
-    def _release(self, key: str) -> None:
-        if self._in_flight.pop(key, None) is not None:
-            self._changed(key, None)
-
-    def _changed(self, key: str, action: Action | None) -> None:
-        if self.on_change is not None and not key.startswith(_START_KEY):
-            self.on_change(key, action)
+    def _release(self, rec_id: str) -> None:
+        if self._in_flight.pop(rec_id, None) is not None and self.on_change is not None:
+            self.on_change(rec_id, None)
 
     # ------------------------------------------------------------------ actions
     async def pause(self, target: Target | str) -> ActionResult:
@@ -399,10 +398,11 @@ class ActionClient:
         if directory_number:
             body["directoryNumber"] = directory_number
         body["mode"] = int(mode)
-        key = f"{_START_KEY}{device_name}\x00{directory_number}"
+        key = (device_name, directory_number)
         details = {"device": device_name, "line": directory_number, "mode": StartMode(mode).label}
-        if not self._claim(key, Action.START):
+        if key in self._starting:
             return self._audited(self._busy(Action.START, line, Action.START), details)
+        self._starting.add(key)
         sent = False
         try:
             async with self._slots:
@@ -415,7 +415,7 @@ class ActionClient:
             self._audit_cancelled(Action.START, details, sent)
             raise
         finally:
-            self._release(key)
+            self._starting.discard(key)
 
     # ------------------------------------------------------------------ one request
     async def _one(self, action: Action, target: Target, claimed: bool, batch: _Batch,
@@ -448,7 +448,7 @@ class ActionClient:
         return self._audited(result, details)
 
     async def _send(self, method: str, path: str, body: dict | None, action: Action,
-                    target: str) -> _Verdict:
+                    target: str) -> Verdict:
         try:
             async with self._http.stream(method, path, json=body) as response:
                 answer = await _read_some(response)
@@ -459,7 +459,7 @@ class ActionClient:
         return dataclasses.replace(verdict, status=response.status_code)
 
     @staticmethod
-    def _result(action: Action, target: str, verdict: _Verdict) -> ActionResult:
+    def _result(action: Action, target: str, verdict: Verdict) -> ActionResult:
         return ActionResult(action, target, verdict.outcome, verdict.message, verdict.status,
                             verdict.reason, verdict.recording_id, verdict.error)
 
@@ -502,9 +502,6 @@ class ActionClient:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
-
-
-_START_KEY = "\x00start\x00"  # in-flight keys of starts: never a recording id of a row
 
 
 def _audit_line(fields: dict[str, object]) -> str:

@@ -102,6 +102,7 @@ def build_parser(command: str) -> argparse.ArgumentParser:
         "(--keyring) or a prompt.",
     )
     _shared_options(dashboard, parser.add_argument_group("server (as for the dashboard)"))
+    parser.set_defaults(command=command)
     if command == "start":
         line = parser.add_mutually_exclusive_group(required=True)
         line.add_argument("--device-name", metavar="NAME", help="the phone's device name")
@@ -126,7 +127,7 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace, *,
                 err: TextIO | None = None) -> int:
     """Everything after parsing: checks, password, confirmation, the requests, the lines."""
     stdin, out, err = stdin or sys.stdin, out or sys.stdout, err or sys.stderr
-    command = Action(parser.prog.split()[-1])
+    command = Action(args.command)
     if args.read_only:
         _error(f"{command.value}: actions are turned off by --read-only; nothing was sent", err)
         return ExitCode.USAGE
@@ -148,8 +149,16 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace, *,
         install_excepthooks()
         for warning in settings.transport_warnings():
             err.write(f"livedash: warning: {warning}\n")
-        return asyncio.run(_act(command, args, ids, settings, stdin, out, err,
-                                ask=command is Action.STOP and not args.yes))
+        targets = [Target(rec_id) for rec_id in ids]
+        if command is Action.STOP and not args.yes:
+            shown = asyncio.run(_live_recordings(settings, err))
+            if isinstance(shown, int):
+                return shown
+            confirmed = _confirm_stop(targets, shown, stdin, err)  # off the event loop
+            if confirmed is None:
+                return ExitCode.USAGE
+            targets = confirmed
+        return asyncio.run(_act(command, args, targets, settings, out, err))
 
 
 def _connect(parser: argparse.ArgumentParser, args: argparse.Namespace, stack: ExitStack,
@@ -183,14 +192,8 @@ def _connect(parser: argparse.ArgumentParser, args: argparse.Namespace, stack: E
                     read_only=args.read_only)
 
 
-async def _act(command: Action, args: argparse.Namespace, ids: list[str], settings: Settings,
-               stdin: TextIO, out: TextIO, err: TextIO, *, ask: bool) -> int:
-    targets = [Target(rec_id) for rec_id in ids]
-    if ask:
-        targets_or_code = await _confirm_stop(targets, settings, stdin, err)
-        if isinstance(targets_or_code, int):
-            return targets_or_code
-        targets = targets_or_code
+async def _act(command: Action, args: argparse.Namespace, targets: list[Target],
+               settings: Settings, out: TextIO, err: TextIO) -> int:
     async with settings.make_action_client() as client:
         if command is Action.START:
             results = [await client.start(
@@ -213,12 +216,9 @@ def _report(result: ActionResult, out: TextIO, err: TextIO) -> None:
 
 
 # ---------------------------------------------------------------------- stop's question
-async def _confirm_stop(targets: list[Target], settings: Settings, stdin: TextIO,
-                        err: TextIO) -> list[Target] | int:
-    """Name the recordings (from one poll) and ask y/N. The targets as shown, or a code."""
-    shown = await _live_recordings(settings, err)
-    if isinstance(shown, int):
-        return shown
+def _confirm_stop(targets: list[Target], shown: dict[str, LiveRecording], stdin: TextIO,
+                  err: TextIO) -> list[Target] | None:
+    """Name the recordings and ask y/N: the targets as shown, or None (not confirmed)."""
     lines = []
     described = []
     for target in targets:
@@ -236,19 +236,16 @@ async def _confirm_stop(targets: list[Target], settings: Settings, stdin: TextIO
     err.write(f"Stop {count} recording{'s' if count > 1 else ''}?\n" + "\n".join(lines)
               + "\nA stopped recording cannot be resumed. Stop? [y/N] ")
     err.flush()
-    try:
-        answer = stdin.readline()
-    except (KeyboardInterrupt, EOFError):
-        answer = ""
+    answer = stdin.readline()  # Ctrl-C here: exit 130, nothing sent
     if answer.strip().lower() not in ("y", "yes"):
         err.write("livedash: nothing was stopped\n")
-        return ExitCode.USAGE
+        return None
     return described
 
 
 async def _live_recordings(settings: Settings, err: TextIO) -> dict[str, LiveRecording] | int:
-    """The live recordings by id, to name them in the question; a code if that cannot be
-    asked at all (401/403: the stop would fail the same way, and try the password again)."""
+    """The live recordings by id, to name them in stop's question; an exit code after a
+    401/403 (the stop would fail the same way, trying the password once more)."""
     client = settings.make_client(asyncio.get_running_loop().time)
     try:
         result = await client.fetch(Filters())
