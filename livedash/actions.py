@@ -49,7 +49,7 @@ from .credentials import Credentials
 from .errors import AuthError, FetchError, ForbiddenError, HttpStatusError, NetworkError
 from .safe_text import safe_text
 
-AUDIT = logging.getLogger("livedash.audit")
+AUDIT = logging.getLogger("livedash.audit")  # to the log file, through "livedash"
 DEFAULT_MAX_CONCURRENT = 4  # a handful of marked rows at once, never a burst at the server
 MAX_ANSWER_BYTES = 64 * 1024  # the answers here are a few bytes; a proxy page is not read whole
 

@@ -144,8 +144,12 @@ def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace, *,
         if isinstance(connected, int):
             return connected
         settings = connected
-        setup_logging(Path(args.log_file) if args.log_file else None,
-                      [settings.credentials.password], username=settings.credentials.username)
+        log = setup_logging(Path(args.log_file) if args.log_file else None,
+                            [settings.credentials.password],
+                            username=settings.credentials.username)
+        if log is None:
+            err.write("livedash: warning: the log file cannot be opened: this action is not "
+                      "audited (see --log-file)\n")
         install_excepthooks()
         for warning in settings.transport_warnings():
             err.write(f"livedash: warning: {warning}\n")

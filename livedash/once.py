@@ -26,7 +26,7 @@ from .timefmt import format_duration
 
 
 class ExitCode(IntEnum):
-    """Documented in the README's Operations section; keep the two in step."""
+    """Documented in the README (Operations, and the commands' exit codes): keep them in step."""
 
     OK = 0
     INTERNAL = 1  # a bug of ours: see the log

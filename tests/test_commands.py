@@ -252,3 +252,21 @@ def test_a_real_process_against_the_embedded_demo():
         stdin=subprocess.DEVNULL)
     assert done.returncode == 8, done.stderr
     assert done.stderr == f"livedash: error: pause {MISSING}: that recording has already ended\n"
+
+
+def test_without_a_log_file_the_command_says_it_is_not_audited(demo_server, tmp_path):
+    """A real process (under pytest the root logger has handlers): the audit lines must not
+    reach stderr through logging's last resort either."""
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    done = subprocess.run(
+        [sys.executable, "-m", "livedash", "pause", "--url", demo_server.url, "--user",
+         "supervisor", "--log-file", str(blocker / "x.log"), KNOWN_IDS["bob"], MISSING],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+        env={**os.environ, "LIVEDASH_PASSWORD": "demo"})
+    assert done.returncode == 8
+    assert done.stderr.splitlines() == [
+        "livedash: warning: the log file cannot be opened: this action is not audited "
+        "(see --log-file)",
+        f"livedash: error: pause {MISSING}: that recording has already ended",
+    ]
