@@ -146,8 +146,8 @@ async def test_no_answer_says_whether_the_server_may_have_acted(demo_server, act
     demo_server.faults.inject_action("slow", 1, delay=5)
     late = await client.pause(KNOWN_IDS["alice-1"])
     assert late.message.startswith("the server did not answer in time")
+    await asyncio.to_thread(demo_server.go_down)  # also ends the late one's handler
     assert len(_action_requests(demo_server)) == 2  # neither was sent again
-    demo_server.go_down()
     refused = await client.pause(KNOWN_IDS["alice-1"])
     assert refused.outcome is Outcome.NETWORK and refused.message.endswith("nothing was sent")
 
@@ -162,7 +162,7 @@ async def test_a_second_press_while_in_flight_sends_nothing(demo_server, actions
 
     client = actions(on_change=on_change)
     rec_id = KNOWN_IDS["bob"]
-    demo_server.faults.inject_action("slow", 1, delay=0.3)
+    demo_server.faults.inject_action("slow", 1, delay=1.0)
     first = asyncio.create_task(client.pause(rec_id))
     await claimed.wait()
     assert client.in_flight(rec_id) is Action.PAUSE
@@ -179,7 +179,7 @@ async def test_a_second_press_while_in_flight_sends_nothing(demo_server, actions
 
 async def test_a_second_start_on_the_same_line_sends_nothing(demo_server, actions):
     client = actions()
-    demo_server.faults.inject_action("slow", 1, delay=0.3)
+    demo_server.faults.inject_action("slow", 1, delay=1.0)
     first = asyncio.create_task(client.start(device_name="SEP00000000B001"))
     assert await asyncio.to_thread(demo_server.faults.wait_served, "slow")  # it arrived
     again = await client.start(device_name="SEP00000000B001")

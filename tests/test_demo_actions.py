@@ -11,7 +11,7 @@ import pytest
 
 from livedash.demo import Floor
 from livedash.demo.faults import ACTION_KINDS
-from livedash.demo.floor import POLICY_PERCENT, UNMONITORABLE_PERCENT, RecordedByPolicy
+from livedash.demo.lines import POLICY_PERCENT, UNMONITORABLE_PERCENT, RecordedByPolicy
 from livedash.demo.testing import DEMO_AUTH, IDLE_LINES, KNOWN_IDS
 
 MISSING = "00000000-0000-4000-8000-000000000000"

@@ -20,12 +20,23 @@ import re
 import threading
 import time
 import unicodedata
-import zlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from operator import attrgetter
+
+from .lines import (
+    FILTER_ATTRIBUTES,
+    AlreadyInState,
+    AlreadyRecorded,
+    Line,
+    NoConnectedCall,
+    NoSuchRecording,
+    NotMonitorable,
+    RecordedByPolicy,
+    UnknownLine,
+    line_predicate,
+    line_rules,
+)
 
 FILTER_NAMES = ("deviceName", "directoryNumber", "username", "numericUserId")
 
@@ -36,11 +47,6 @@ MEAN_PAUSE_SECONDS = 30.0
 UNKNOWN_NAME_RATE = 0.03  # caller id without a directory match
 UNKNOWN_NUMBER_RATE = 0.01  # withheld number: nothing known at all
 SECOND_LINE_RATE = 0.04  # agents with two lines, so username AND deviceName filters matter
-# Lines a supervisor cannot stop (stop's 400 reasons 2 and 1), in percent of lines. Chosen
-# from a checksum of the device name, not drawn from the floor's random generator: the
-# floors of every seed stay call for call as they were.
-POLICY_PERCENT = 5  # recorded automatically, by policy
-UNMONITORABLE_PERCENT = 2  # the recorder cannot monitor the line
 MAX_SUBSTEP = 5.0  # long steps are split so calls can start and end inside them
 
 # (weight, first names, last names, phone prefix, digits after the prefix).
@@ -144,76 +150,6 @@ def _compact_strings(value: dict[str, str]) -> str:
 def _local_party_json(username: str) -> str:
     """``_compact({"username": username})``."""
     return '{"username":' + _json_string(username) + "}"
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A monitored phone line and the agent it belongs to (an agent may own two lines).
-
-    ``recorded_by_policy``: every call is recorded automatically; a supervisor cannot stop
-    it (stop's 400 reason 2). ``monitorable`` False: the recorder cannot control the line
-    (stop's and, in our reading, start's 400 reason 1).
-    """
-
-    device_name: str
-    directory_number: str
-    username: str
-    numeric_user_id: str
-    recorded_by_policy: bool = False
-    monitorable: bool = True
-
-    def matches(self, wanted: Mapping[str, str]) -> bool:
-        return all(getattr(self, _ATTR[name]) == value for name, value in wanted.items())
-
-
-def _line_predicate(wanted: Mapping[str, str]) -> Callable[[Line], bool]:
-    """A fast test for 10,000 lines: one attrgetter compared with one value or tuple."""
-    getter = attrgetter(*(_ATTR[name] for name in wanted))
-    target = tuple(wanted.values()) if len(wanted) > 1 else next(iter(wanted.values()))
-    return lambda line: getter(line) == target
-
-
-_ATTR = {
-    "deviceName": "device_name",
-    "directoryNumber": "directory_number",
-    "username": "username",
-    "numericUserId": "numeric_user_id",
-}
-
-
-def _line_rules(device_name: str) -> tuple[bool, bool]:
-    """(recorded_by_policy, monitorable) of a generated line: a fixed share of lines."""
-    bucket = zlib.crc32(device_name.encode()) % 100
-    return bucket < POLICY_PERCENT, not (
-        POLICY_PERCENT <= bucket < POLICY_PERCENT + UNMONITORABLE_PERCENT)
-
-
-class NoSuchRecording(LookupError):
-    """No live recording has that id (HTTP 409 in the contract)."""
-
-
-class AlreadyInState(RuntimeError):
-    """Pause of a paused recording, resume of a running one (HTTP 429 in the contract)."""
-
-
-class UnknownLine(LookupError):
-    """Start on a device/line the floor does not know (HTTP 400 reason 0, our reading)."""
-
-
-class NotMonitorable(RuntimeError):
-    """Stop or start on a line the recorder cannot monitor (HTTP 400 reason 1)."""
-
-
-class RecordedByPolicy(RuntimeError):
-    """Stop of a recording made by policy (HTTP 400 reason 2)."""
-
-
-class NoConnectedCall(RuntimeError):
-    """Start on a line that has no call (HTTP 409 in the contract)."""
-
-
-class AlreadyRecorded(RuntimeError):
-    """Start on a line whose call is already recorded (HTTP 429 in the contract)."""
 
 
 class _Call:
@@ -341,7 +277,7 @@ class Floor:
                 device = self._unique(lambda: f"SEP{rng.getrandbits(48):012X}")
                 number = self._unique(lambda: str(1000 + below(999000)))
                 self._free.append(Line(device, number, username, numeric_id,
-                                       *_line_rules(device)))
+                                       *line_rules(device)))
 
     def _unique(self, make: Callable[[], str]) -> str:
         value = make()
@@ -539,11 +475,11 @@ class Floor:
     def _matching(self, filters: Mapping[str, str] | None) -> Iterable[_Call]:
         # Exact, case-sensitive match (our choice; the article does not say). Empty values
         # and names other than the four filters are ignored, as if not given.
-        wanted = {k: v for k, v in (filters or {}).items() if k in _ATTR and v}
+        wanted = {k: v for k, v in (filters or {}).items() if k in FILTER_ATTRIBUTES and v}
         calls = self._calls.values()
         if not wanted:
             return calls
-        matches = _line_predicate(wanted)
+        matches = line_predicate(wanted)
         return [call for call in calls if matches(call.line)]
 
     def recordings(self, filters: Mapping[str, str] | None = None) -> list[dict]:

@@ -27,6 +27,7 @@ from aiohttp import BasicAuth, hdrs, web
 from aiohttp import log as web_log
 
 from . import floor as floor_mod
+from . import lines
 from .accounts import DEMO_PASSWORD, DEMO_USER, VIEWER_USER, announcement
 from .faults import FaultInjector, render, render_action
 from .floor import Floor
@@ -180,14 +181,14 @@ async def live_recordings(request: web.Request) -> web.StreamResponse:
 def _act(action: Callable[[str], None], rec_id: str) -> web.Response:
     try:
         action(rec_id)
-    except floor_mod.NoSuchRecording:
+    except lines.NoSuchRecording:
         return _json({"Message": "No such live recording."}, 409)
-    except floor_mod.AlreadyInState as exc:
+    except lines.AlreadyInState as exc:
         # 429 here means "already in that state", not rate limiting (see CONTRACT.md).
         return _json({"Message": f"The recording is {exc}."}, 429)
-    except floor_mod.NotMonitorable:
+    except lines.NotMonitorable:
         return _json({"reason": 1}, 400)
-    except floor_mod.RecordedByPolicy:
+    except lines.RecordedByPolicy:
         return _json({"reason": 2}, 400)
     return web.Response(status=204)
 
@@ -254,13 +255,13 @@ def _start(floor: Floor, body: dict | None) -> web.Response:
         return _json({"reason": 0, "deviceName": device if isinstance(device, str) else ""}, 400)
     try:
         rec_id = floor.start(device, line)
-    except floor_mod.UnknownLine:
+    except lines.UnknownLine:
         return _json({"reason": 0, "deviceName": device}, 400)
-    except floor_mod.NotMonitorable:
+    except lines.NotMonitorable:
         return _json({"reason": 1, "deviceName": device}, 400)
-    except floor_mod.NoConnectedCall:
+    except lines.NoConnectedCall:
         return _json({"Message": "No connected call to record."}, 409)
-    except floor_mod.AlreadyRecorded:
+    except lines.AlreadyRecorded:
         return _json({"Message": "The call is already being recorded."}, 429)
     return _json({"id": rec_id}, 201)
 
