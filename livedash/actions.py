@@ -287,7 +287,7 @@ class _Batch:
 class ActionClient:
     """Sends supervisor actions to one server. One per dashboard or command-line run.
 
-    ``on_change(key, action)`` is called (on the event loop) when a recording's action
+    ``on_change(rec_id, action)`` is called (on the event loop) when a recording's action
     starts (``action``) or ends (``None``): the table redraws that row.
     """
 
