@@ -269,7 +269,8 @@ def build_parser() -> Parser:
         prog="livedash",
         description="Watch a call-recording server's live recordings.",
         epilog="The password is read from LIVEDASH_PASSWORD, the keyring (--keyring) "
-        "or a prompt; never from the command line.",
+        "or a prompt; never from the command line. Supervisor actions: livedash "
+        "pause|resume|stop|start --help.",
     )
     p.add_argument("--version", action="version", version=f"livedash {__version__}")
     add_server_options(p)
@@ -287,6 +288,8 @@ def build_parser() -> Parser:
                       help="read-only wall display: big totals, pages through rows")
     p.option(mode, "--kiosk-page-seconds", type=seconds(1, 3600), default=10.0, metavar="S",
              help="seconds per page in --kiosk (default 10)")
+    mode.add_argument("--read-only", action="store_true",
+                      help="no supervisor actions: no keys, and pause/resume/stop/start refuse")
     mode.add_argument("--once", action="store_true",
                       help="poll once, print, exit (see exit codes in the README)")
     p.option(mode, "--format", choices=("table", "json", "csv"), default="table",
@@ -351,6 +354,7 @@ def build_settings(args: argparse.Namespace, url: str, credentials: Credentials)
         kiosk=args.kiosk,
         kiosk_page_seconds=args.kiosk_page_seconds,
         max_body_bytes=max(1, int(args.max_body_mb * MIB)),
+        read_only=args.read_only,
     )
 
 
@@ -359,6 +363,22 @@ def build_settings(args: argparse.Namespace, url: str, credentials: Credentials)
 # Subcommands by name (``livedash NAME …``): each gets the arguments after its name and
 # returns an exit code; errors it raises (CommandError) end it as they end the dashboard.
 COMMANDS: dict[str, Callable[[list[str]], int]] = {}
+
+
+def _action_command(name: str) -> Callable[[list[str]], int]:
+    """``livedash pause|resume|stop|start …``: the supervisor actions (``commands.py``)."""
+
+    def run(argv: list[str]) -> int:
+        from . import commands
+
+        parser = commands.build_parser(name)
+        return commands.run_command(parser, parser.parse_args(argv))
+
+    return run
+
+
+for _name in ("pause", "resume", "stop", "start"):
+    COMMANDS[_name] = _action_command(_name)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,6 +41,34 @@ class TlsOptions:
         return True
 
 
+def basic_auth(credentials: Credentials) -> httpx.BasicAuth:
+    return httpx.BasicAuth(credentials.username, credentials.password.reveal())
+
+
+def http_client(base_url: str, credentials: Credentials, *, timeout: float,
+                tls: TlsOptions | None, connections: int,
+                transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """An ``httpx.AsyncClient`` that talks to the server as livedash does.
+
+    Shared by the poller's client and the supervisor actions' (``livedash/actions.py``):
+    Basic auth on every request, the same TLS options and timeout, ``connections`` kept
+    alive at most.
+    """
+    return httpx.AsyncClient(
+        base_url=base_url,
+        auth=basic_auth(credentials),
+        timeout=httpx.Timeout(timeout),
+        verify=(tls or TlsOptions()).verify(),
+        # Vendor clients follow http→https redirects. httpx drops the Authorization
+        # header when a redirect leaves the origin, so the password never travels on.
+        follow_redirects=True,
+        limits=httpx.Limits(max_connections=connections,
+                            max_keepalive_connections=connections),
+        headers={"Accept": "application/json"},
+        transport=transport,
+    )
+
+
 @dataclass(frozen=True)
 class Answer:
     """A 200 answer, read whole: its bytes, for ``decode.py``."""
@@ -76,8 +104,11 @@ def _has_request(exc: httpx.TransportError) -> bool:
     return True
 
 
-def _describe_network_error(exc: httpx.TransportError, server: str) -> str:
-    # httpx messages can be empty or cryptic; name the failure in plain words.
+def describe_network_error(exc: httpx.TransportError, fallback: httpx.URL | None = None) -> str:
+    """The failure in plain words (httpx messages can be empty or cryptic), naming the
+    server as ``host:port``: the request's, else ``fallback``'s."""
+    url = exc.request.url if _has_request(exc) else fallback
+    server = _server_address(url) if url is not None else "the server"
     if isinstance(exc, httpx.TimeoutException):
         return "the server did not answer in time"
     if isinstance(exc, httpx.ConnectError):
@@ -155,27 +186,13 @@ class RecordingsClient:
         self.endpoint_url = base_url + LIVE_RECORDINGS_PATH
         self.max_body_bytes = max_body_bytes
         self._clock = clock
-        self._http = httpx.AsyncClient(
-            base_url=base_url,
-            auth=self._basic_auth(credentials),
-            timeout=httpx.Timeout(timeout),
-            verify=(tls or TlsOptions()).verify(),
-            # Vendor clients follow http→https redirects. httpx drops the Authorization
-            # header when a redirect leaves the origin, so the password never travels on.
-            follow_redirects=True,
-            # One connection kept alive: polls are sequential, never concurrent.
-            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-            headers={"Accept": "application/json"},
-            transport=transport,
-        )
-
-    @staticmethod
-    def _basic_auth(credentials: Credentials) -> httpx.BasicAuth:
-        return httpx.BasicAuth(credentials.username, credentials.password.reveal())
+        # One connection kept alive: polls are sequential, never concurrent.
+        self._http = http_client(base_url, credentials, timeout=timeout, tls=tls,
+                                 connections=1, transport=transport)
 
     def set_credentials(self, credentials: Credentials) -> None:
         """New credentials (the user re-entered the password after a 401)."""
-        self._http.auth = self._basic_auth(credentials)
+        self._http.auth = basic_auth(credentials)
 
     def __repr__(self) -> str:  # never show credentials
         return f"RecordingsClient({self.base_url!r})"
@@ -192,8 +209,7 @@ class RecordingsClient:
                 body = await self._read_capped(response)
                 content_type = response.headers.get("content-type", "")
         except httpx.TransportError as exc:
-            server = _server_address(exc.request.url if _has_request(exc) else self._http.base_url)
-            raise NetworkError(_describe_network_error(exc, server)) from None
+            raise NetworkError(describe_network_error(exc, self._http.base_url)) from None
         except httpx.InvalidURL as exc:
             raise NetworkError(f"invalid server URL ({exc})") from None
         received = self._clock()

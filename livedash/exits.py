@@ -26,7 +26,7 @@ from .safe_text import safe_text
 
 
 class ExitCode(IntEnum):
-    """Documented in the README's Operations section; keep the two in step."""
+    """Documented in the README (Operations, and the commands' exit codes): keep them in step."""
 
     OK = 0
     INTERNAL = 1  # a bug of ours: see the log
@@ -36,6 +36,8 @@ class ExitCode(IntEnum):
     FORBIDDEN = 5  # 403: the user lacks level 10
     SERVER = 6  # any other HTTP status (404, 5xx, …)
     PROTOCOL = 7  # an answer that is not the documented JSON array
+    NOTHING_TO_ACT_ON = 8  # actions: 409, no such live recording (start: no connected call)
+    ALREADY_RECORDED = 9  # start: the line's call is already recorded (429)
     INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 
 

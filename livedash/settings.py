@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from urllib.parse import urlsplit
 
+from .actions import Action, ActionClient
 from .client import DEFAULT_MAX_BODY_BYTES, RecordingsClient, TlsOptions
+from .clock import Clock
 from .credentials import Credentials
 from .decode import PollDecoder, local_zone
 from .model import Filters
@@ -28,6 +30,7 @@ class Settings:
     kiosk_page_seconds: float = 10.0
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     server_name: str = ""  # what the header calls the server; '' : host[:port] of the url
+    read_only: bool = False  # --read-only: no supervisor actions (kiosk implies it)
 
     def make_client(self, monotonic: Callable[[], float]) -> RecordingsClient:
         """The one RecordingsClient these settings describe (dashboard and --once alike)."""
@@ -43,6 +46,18 @@ class Settings:
     def make_decoder(self) -> PollDecoder:
         """The decoder of this server's answers (zone-less start times in its zone)."""
         return PollDecoder(self.server_tz or local_zone())
+
+    def make_action_client(
+        self, clock: Clock | None = None,
+        on_change: Callable[[str, Action | None], None] | None = None,
+    ) -> ActionClient:
+        """The client for supervisor actions, beside the poller's (its own connections)."""
+        return ActionClient(self.url, self.credentials, timeout=self.timeout, tls=self.tls,
+                            clock=clock, on_change=on_change)
+
+    @property
+    def actions_allowed(self) -> bool:
+        return not (self.read_only or self.kiosk)
 
     @property
     def host(self) -> str:

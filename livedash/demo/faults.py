@@ -3,6 +3,10 @@
 ``FaultInjector`` decides which fault (if any) the next authenticated
 ``GET LiveRecordings`` gets: queued faults first, in the order injected, then a random
 transient fault with probability ``rate``. ``render`` turns a fault into an aiohttp answer.
+
+Supervisor actions (pause, resume, stop, start) have a queue of their own
+(``inject_action``, ``take_action``, ``render_action``) and no random faults: a test
+injects exactly the answer it wants for the next action request, e.g. 504.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ KINDS = (
     "html_200", "json_object", "json_null", "json_number", "bad_records", "duplicate_ids",
     "huge", "hostile",
 )
+# Faults for action requests. "slow" delays, then acts; "drop" acts, then cuts the
+# connection before the answer (the client cannot know that the server acted).
+ACTION_KINDS = ("401", "403", "404", "500", "502_html", "503_html", "504", "slow", "drop")
 # Random faults model transient trouble: never 401/403 (they stop a client's polling for
 # good), 404 (a configuration error, not a passing one) or huge (too heavy for a soak).
 RANDOM_KINDS = tuple(k for k in KINDS if k not in ("401", "403", "404", "huge"))
@@ -46,9 +53,9 @@ class _Queued:
     remaining: int | None  # None: until cleared
 
 
-def _check(kind: str, params: Mapping[str, Any]) -> None:
-    if kind not in KINDS:
-        raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(KINDS)}")
+def _check(kind: str, params: Mapping[str, Any], kinds: tuple[str, ...] = KINDS) -> None:
+    if kind not in kinds:
+        raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(kinds)}")
     for name in ("delay", "mb", "retry_after"):
         value = params.get(name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
@@ -63,6 +70,7 @@ class FaultInjector:
                  kinds: tuple[str, ...] = RANDOM_KINDS):
         self._lock = threading.Condition()
         self._queue: list[_Queued] = []
+        self._action_queue: list[_Queued] = []
         self._rng = random.Random(seed)
         self.rate = rate
         self.kinds = kinds
@@ -76,11 +84,20 @@ class FaultInjector:
         head of the queue until ``clear()``.
         """
         _check(kind, params)
+        self._enqueue(self._queue, kind, count, params)
+
+    def inject_action(self, kind: str, count: int | None = None, **params: Any) -> None:
+        """Queue a fault for the next ``count`` action requests (one of ``ACTION_KINDS``)."""
+        _check(kind, params, ACTION_KINDS)
+        self._enqueue(self._action_queue, kind, count, params)
+
+    def _enqueue(self, queue: list[_Queued], kind: str, count: int | None,
+                 params: Mapping[str, Any]) -> None:
         if count is not None and (isinstance(count, bool) or not isinstance(count, int)
                                   or count < 1):
             raise ValueError("count must be a positive integer or None")
         with self._lock:
-            self._queue.append(_Queued(Fault(kind, dict(params)), count))
+            queue.append(_Queued(Fault(kind, dict(params)), count))
 
     def set_rate(self, rate: float, kinds: tuple[str, ...] | None = None) -> None:
         if not 0.0 <= rate <= 1.0:
@@ -93,9 +110,10 @@ class FaultInjector:
                 self.kinds = tuple(kinds)
 
     def clear(self) -> None:
-        """Back to normal answers: the queue is emptied and the random rate set to 0."""
+        """Back to normal answers: the queues are emptied and the random rate set to 0."""
         with self._lock:
             self._queue.clear()
+            self._action_queue.clear()
             self.rate = 0.0
 
     @property
@@ -103,26 +121,43 @@ class FaultInjector:
         with self._lock:
             return [(q.fault.kind, q.remaining) for q in self._queue]
 
+    @property
+    def pending_actions(self) -> list[tuple[str, int | None]]:
+        with self._lock:
+            return [(q.fault.kind, q.remaining) for q in self._action_queue]
+
+    @staticmethod
+    def _pop(queue: list[_Queued]) -> Fault | None:
+        if not queue:
+            return None
+        head = queue[0]
+        if head.remaining is not None:
+            head.remaining -= 1
+            if head.remaining == 0:
+                queue.pop(0)
+        return head.fault
+
     def take(self) -> Fault | None:
         """The fault for the request being handled now, consuming one use of it."""
         with self._lock:
-            fault = None
-            if self._queue:
-                head = self._queue[0]
-                fault = head.fault
-                if head.remaining is not None:
-                    head.remaining -= 1
-                    if head.remaining == 0:
-                        self._queue.pop(0)
-            elif self.rate > 0 and self._rng.random() < self.rate:
+            fault = self._pop(self._queue)
+            if fault is None and self.rate > 0 and self._rng.random() < self.rate:
                 kind = self._rng.choice(self.kinds)
                 # A random slow answer stays under a client's usual 10 s timeout.
                 params = {"delay": self._rng.uniform(0.5, 3.0)} if kind == "slow" else {}
                 fault = Fault(kind, params)
-            if fault is not None:
-                self.served[fault.kind] += 1
-                self._lock.notify_all()
-            return fault
+            return self._served(fault)
+
+    def take_action(self) -> Fault | None:
+        """The fault for the action request being handled now (queued ones only)."""
+        with self._lock:
+            return self._served(self._pop(self._action_queue))
+
+    def _served(self, fault: Fault | None) -> Fault | None:
+        if fault is not None:
+            self.served[fault.kind] += 1
+            self._lock.notify_all()
+        return fault
 
     def wait_served(self, kind: str, count: int = 1, timeout: float = 10.0) -> bool:
         """Block until ``count`` faults of ``kind`` were handed out (lets tests avoid sleeps)."""
@@ -275,10 +310,8 @@ async def _huge(request: web.Request, floor: Floor, megabytes: float) -> web.Str
     return response
 
 
-async def render(fault: Fault, request: web.Request, floor: Floor,
-                 filters: Mapping[str, str],
-                 normal: Callable[[], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
-    """The answer to a LiveRecordings request that drew ``fault``."""
+def _status_answer(fault: Fault) -> web.Response | None:
+    """The canned answer of a fault that is only a status (and a body), else None."""
     kind = fault.kind
     if kind == "401":
         return web.Response(status=401, text="401 Unauthorized",
@@ -294,6 +327,39 @@ async def render(fault: Fault, request: web.Request, floor: Floor,
     if kind == "503_html":
         return web.Response(status=503, text=_PAGE_503, content_type=_HTML,
                             headers={"Retry-After": f"{fault.params.get('retry_after', 5):g}"})
+    if kind == "504":  # the recording service behind the Web API does not answer
+        return web.Response(status=504)
+    return None
+
+
+async def render_action(fault: Fault, request: web.Request,
+                        act: Callable[[], web.Response]) -> web.StreamResponse:
+    """The answer to an action request that drew ``fault``; ``act`` does the action."""
+    if fault.kind == "slow":
+        await asyncio.sleep(float(fault.params.get("delay", DEFAULT_SLOW_DELAY)))
+        return act()
+    if fault.kind == "drop":
+        act()  # the server acts; its answer is lost on the way
+        response = web.StreamResponse(status=200)
+        response.content_length = 64
+        await response.prepare(request)
+        if request.transport is not None:
+            request.transport.abort()
+        return response
+    answer = _status_answer(fault)
+    if answer is None:  # _check keeps this unreachable
+        raise ValueError(f"unknown action fault kind {fault.kind!r}")
+    return answer
+
+
+async def render(fault: Fault, request: web.Request, floor: Floor,
+                 filters: Mapping[str, str],
+                 normal: Callable[[], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    """The answer to a LiveRecordings request that drew ``fault``."""
+    kind = fault.kind
+    answer = _status_answer(fault)
+    if answer is not None:
+        return answer
     if kind == "slow":
         # asyncio.sleep: the loop keeps serving other requests, and a client that gives up
         # (or a server stop) cancels this handler.

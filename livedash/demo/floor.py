@@ -21,12 +21,23 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from operator import attrgetter
 
 from ..model import FILTER_NAMES  # noqa: F401 (the server reads it from here)
+from .lines import (
+    FILTER_ATTRIBUTES,
+    AlreadyInState,
+    AlreadyRecorded,
+    Line,
+    NoConnectedCall,
+    NoSuchRecording,
+    NotMonitorable,
+    RecordedByPolicy,
+    UnknownLine,
+    line_predicate,
+    line_rules,
+)
 from .spellings import ARRAYS, json_string, spelt_pieces
 from .vendor_example import example_call
 
@@ -139,54 +150,6 @@ def _compact_strings(value: dict[str, str]) -> str:
 def _local_party_json(username: str) -> str:
     """``_compact({"username": username})``."""
     return '{"username":' + json_string(username) + "}"
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A monitored phone line and the agent it belongs to (an agent may own two lines)."""
-
-    device_name: str
-    directory_number: str
-    username: str
-    numeric_user_id: str
-
-    def matches(self, wanted: Mapping[str, str]) -> bool:
-        return all(getattr(self, _ATTR[name]) == value for name, value in wanted.items())
-
-
-def _line_predicate(wanted: Mapping[str, str]) -> Callable[[Line], bool]:
-    """A fast test for 10,000 lines: one attrgetter compared with one value or tuple."""
-    getter = attrgetter(*(_ATTR[name] for name in wanted))
-    target = tuple(wanted.values()) if len(wanted) > 1 else next(iter(wanted.values()))
-    return lambda line: getter(line) == target
-
-
-_ATTR = {
-    "deviceName": "device_name",
-    "directoryNumber": "directory_number",
-    "username": "username",
-    "numericUserId": "numeric_user_id",
-}
-
-
-class NoSuchRecording(LookupError):
-    """No live recording has that id (HTTP 409 in the contract)."""
-
-
-class AlreadyInState(RuntimeError):
-    """Pause of a paused recording, resume of a running one (HTTP 429 in the contract)."""
-
-
-class UnknownLine(LookupError):
-    """Start on a device/line the floor does not know (HTTP 400 in the contract)."""
-
-
-class NoConnectedCall(RuntimeError):
-    """Start on a line that has no call (HTTP 409 in the contract)."""
-
-
-class AlreadyRecorded(RuntimeError):
-    """Start on a line whose call is already recorded (HTTP 429 in the contract)."""
 
 
 class _Call:
@@ -318,7 +281,8 @@ class Floor:
             for _ in range(2 if rng.random() < SECOND_LINE_RATE else 1):
                 device = self._unique(lambda: f"SEP{rng.getrandbits(48):012X}")
                 number = self._unique(lambda: str(1000 + below(999000)))
-                self._free.append(Line(device, number, username, numeric_id))
+                self._free.append(Line(device, number, username, numeric_id,
+                                       *line_rules(device)))
 
     def _unique(self, make: Callable[[], str]) -> str:
         value = make()
@@ -388,26 +352,46 @@ class Floor:
                  first_name: str | None = None, last_name: str | None = None,
                  phone_number: str | None = None, duration: float = 0.0,
                  started_at: datetime | None = None, paused: bool = False,
-                 rec_id: str | None = None) -> str:
+                 rec_id: str | None = None, recorded_by_policy: bool = False,
+                 monitorable: bool = True) -> str:
         """Place one known call (for tests and the seed example); returns its id.
 
         Unknown identifiers are generated. ``startedAt`` defaults to now minus ``duration``.
         """
         with self._lock:
-            rng = self._rng
-            line = Line(
-                device_name or self._unique(lambda: f"SEP{rng.getrandbits(48):012X}"),
-                directory_number or self._unique(lambda: str(rng.randrange(1000, 1000000))),
-                username,
-                numeric_user_id or self._unique(lambda: str(rng.randrange(100000, 1000000))),
-            )
-            self._taken.update((line.device_name, line.directory_number, username,
-                                line.numeric_user_id))
+            line = self._known_line(username, device_name, directory_number, numeric_user_id,
+                                    recorded_by_policy, monitorable)
             remote = {key: value for key, value in (
                 ("firstName", first_name), ("lastName", last_name), ("phoneNumber", phone_number),
             ) if value is not None}
             call = self._place(line, remote, duration, duration, paused, rec_id, started_at)
             return call.id
+
+    def add_line(self, *, username: str, device_name: str | None = None,
+                 directory_number: str | None = None, numeric_user_id: str | None = None,
+                 recorded_by_policy: bool = False, monitorable: bool = True) -> Line:
+        """Add one known line without a call (a start there gets "no connected call")."""
+        with self._lock:
+            line = self._known_line(username, device_name, directory_number, numeric_user_id,
+                                    recorded_by_policy, monitorable)
+            self._free.append(line)
+            return line
+
+    def _known_line(self, username: str, device_name: str | None,
+                    directory_number: str | None, numeric_user_id: str | None,
+                    recorded_by_policy: bool, monitorable: bool) -> Line:
+        rng = self._rng
+        line = Line(
+            device_name or self._unique(lambda: f"SEP{rng.getrandbits(48):012X}"),
+            directory_number or self._unique(lambda: str(rng.randrange(1000, 1000000))),
+            username,
+            numeric_user_id or self._unique(lambda: str(rng.randrange(100000, 1000000))),
+            recorded_by_policy,
+            monitorable,
+        )
+        self._taken.update((line.device_name, line.directory_number, username,
+                            line.numeric_user_id))
+        return line
 
     def __len__(self) -> int:
         with self._lock:
@@ -496,11 +480,11 @@ class Floor:
     def _matching(self, filters: Mapping[str, str] | None) -> Iterable[_Call]:
         # Exact, case-sensitive match (our choice; the article does not say). Empty values
         # and names other than the four filters are ignored, as if not given.
-        wanted = {k: v for k, v in (filters or {}).items() if k in _ATTR and v}
+        wanted = {k: v for k, v in (filters or {}).items() if k in FILTER_ATTRIBUTES and v}
         calls = self._calls.values()
         if not wanted:
             return calls
-        matches = _line_predicate(wanted)
+        matches = line_predicate(wanted)
         return [call for call in calls if matches(call.line)]
 
     def recordings(self, filters: Mapping[str, str] | None = None) -> list[dict]:
@@ -563,8 +547,23 @@ class Floor:
                 raise AlreadyInState("already paused" if paused else "not paused")
             self._set_paused(call, paused)
 
+    def supervisor_stop(self, rec_id: str) -> None:
+        """``stop`` as a supervisor asks it: refused on lines that cannot be stopped."""
+        with self._lock:
+            call = self._calls.get(rec_id)
+            if call is None:
+                raise NoSuchRecording(rec_id)
+            if not call.line.monitorable:
+                raise NotMonitorable(rec_id)
+            if call.line.recorded_by_policy:
+                raise RecordedByPolicy(rec_id)
+            self.stop(rec_id)
+
     def stop(self, rec_id: str) -> None:
-        """Stop recording; the call itself goes on, so it can be recorded again."""
+        """Stop recording; the call itself goes on, so it can be recorded again.
+
+        Whatever the line (tests end recordings with it): see ``supervisor_stop``.
+        """
         with self._lock:
             call = self._calls.pop(rec_id, None)
             if call is None:
@@ -579,6 +578,10 @@ class Floor:
                                         ("directoryNumber", directory_number)) if v}
             if not wanted:
                 raise UnknownLine("a deviceName or directoryNumber is required")
+            lines = [call.line for call in self._calls.values()] + list(self._unrecorded) + \
+                self._free
+            if any(not line.monitorable for line in lines if line.matches(wanted)):
+                raise NotMonitorable(device_name or directory_number)
             for call in self._calls.values():
                 if call.line.matches(wanted):
                     raise AlreadyRecorded(call.id)

@@ -27,8 +27,9 @@ from aiohttp import BasicAuth, hdrs, web
 from aiohttp import log as web_log
 
 from . import floor as floor_mod
+from . import lines
 from .accounts import DEMO_PASSWORD, DEMO_USER, VIEWER_USER, announcement
-from .faults import FaultInjector, render
+from .faults import FaultInjector, render, render_action
 from .floor import Floor
 from .spellings import SPELLINGS
 
@@ -55,6 +56,8 @@ class RequestRecord:
     status: int | None  # None when the handler was cancelled (client gone, server stopping)
     time: float  # time.monotonic() when the request arrived
     fault: str | None = None  # the injected fault kind this request got, if any
+    raw_path: str = ""  # as sent, still percent-encoded (an id's %2F stays %2F)
+    body: bytes = b""  # the request's body (a start's JSON)
 
 
 @dataclass
@@ -124,7 +127,9 @@ async def _log_and_auth(request: web.Request, handler: Callable) -> web.StreamRe
     arrived = time.monotonic()
     status: int | None = None
     user = _authenticate(request, state.users)
+    body = b""
     try:
+        body = await request.read() if request.body_exists else b""  # cached for the handler
         if user is None:
             response: web.StreamResponse = web.Response(
                 status=401, text="401 Unauthorized", headers=_CHALLENGE)
@@ -149,6 +154,7 @@ async def _log_and_auth(request: web.Request, handler: Callable) -> web.StreamRe
         state.log.end(RequestRecord(
             request.method, request.path, first, tuple(query.items()),
             request.rel_url.raw_query_string, user, status, arrived, request.get(FAULT),
+            request.rel_url.raw_path, body,
         ))
 
 
@@ -177,27 +183,47 @@ async def live_recordings(request: web.Request) -> web.StreamResponse:
 def _act(action: Callable[[str], None], rec_id: str) -> web.Response:
     try:
         action(rec_id)
-    except floor_mod.NoSuchRecording:
+    except lines.NoSuchRecording:
         return _json({"Message": "No such live recording."}, 409)
-    except floor_mod.AlreadyInState as exc:
+    except lines.AlreadyInState as exc:
         # 429 here means "already in that state", not rate limiting (tests/contract/CONTRACT.md).
         return _json({"Message": f"The recording is {exc}."}, 429)
+    except lines.NotMonitorable:
+        return _json({"reason": 1}, 400)
+    except lines.RecordedByPolicy:
+        return _json({"reason": 2}, 400)
     return web.Response(status=204)
 
 
-async def pause(request: web.Request) -> web.Response:
-    return _act(request.app[STATE].floor.pause, request.match_info["id"])
+async def _acting(request: web.Request, act: Callable[[], web.Response]) -> web.StreamResponse:
+    """``act()``'s answer, unless a fault was injected for the next action request."""
+    fault = request.app[STATE].faults.take_action()
+    if fault is None:
+        return act()
+    request[FAULT] = fault.kind
+    return await render_action(fault, request, act)
 
 
-async def resume(request: web.Request) -> web.Response:
-    return _act(request.app[STATE].floor.resume, request.match_info["id"])
+async def pause(request: web.Request) -> web.StreamResponse:
+    floor, rec_id = request.app[STATE].floor, request.match_info["id"]
+    return await _acting(request, lambda: _act(floor.pause, rec_id))
 
 
-async def stop(request: web.Request) -> web.Response:
-    rec_id = request.match_info["id"]
-    if not floor_mod.is_guid(rec_id):
-        return _json({"reason": 0}, 400)
-    return _act(request.app[STATE].floor.stop, rec_id)
+async def resume(request: web.Request) -> web.StreamResponse:
+    floor, rec_id = request.app[STATE].floor, request.match_info["id"]
+    return await _acting(request, lambda: _act(floor.resume, rec_id))
+
+
+async def stop(request: web.Request) -> web.StreamResponse:
+    floor, rec_id = request.app[STATE].floor, request.match_info["id"]
+
+    def act() -> web.Response:
+        if not floor_mod.is_guid(rec_id):
+            return _json({"reason": 0}, 400)
+        # 409 before the line's rules: a recording that is over has no line to refuse it
+        return _act(floor.supervisor_stop, rec_id)
+
+    return await _acting(request, act)
 
 
 async def _json_body(request: web.Request) -> dict | None:
@@ -212,8 +238,16 @@ async def _json_body(request: web.Request) -> dict | None:
     return body if isinstance(body, dict) else None
 
 
-async def start(request: web.Request) -> web.Response:
+async def start(request: web.Request) -> web.StreamResponse:
     body = await _json_body(request)
+    return await _acting(request, lambda: _start(request.app[STATE].floor, body))
+
+
+def _start(floor: Floor, body: dict | None) -> web.Response:
+    """Start's answers. Its 400 reasons are our reading (the vendor documents only the
+    body ``{reason, deviceName}``): 0 the request names no known device or line, or is
+    malformed; 1 the line is not monitorable; 2 (recorded by policy) is never needed here,
+    as a policy line's call is always recorded already (429)."""
     if body is None:
         return _json({"reason": 0, "deviceName": ""}, 400)
     device, line, mode = body.get("deviceName", ""), body.get("directoryNumber", ""), body.get(
@@ -222,13 +256,14 @@ async def start(request: web.Request) -> web.Response:
             isinstance(mode, bool)):
         return _json({"reason": 0, "deviceName": device if isinstance(device, str) else ""}, 400)
     try:
-        rec_id = request.app[STATE].floor.start(device, line)
-    except floor_mod.UnknownLine:
-        # reason 0: the device or line is not valid (our reading of the vendor's codes)
+        rec_id = floor.start(device, line)
+    except lines.UnknownLine:
         return _json({"reason": 0, "deviceName": device}, 400)
-    except floor_mod.NoConnectedCall:
+    except lines.NotMonitorable:
+        return _json({"reason": 1, "deviceName": device}, 400)
+    except lines.NoConnectedCall:
         return _json({"Message": "No connected call to record."}, 409)
-    except floor_mod.AlreadyRecorded:
+    except lines.AlreadyRecorded:
         return _json({"Message": "The call is already being recorded."}, 429)
     return _json({"id": rec_id}, 201)
 
@@ -239,13 +274,17 @@ async def demo_inject(request: web.Request) -> web.Response:
     body = await _json_body(request)
     if body is None:
         return _json({"error": "expected a JSON object"}, 400)
-    params = {k: v for k, v in body.items() if k not in ("kind", "count", "rate", "kinds")}
+    params = {k: v for k, v in body.items() if k not in ("kind", "count", "rate", "kinds", "on")}
     try:
         if "rate" in body:
             kinds = tuple(body["kinds"]) if body.get("kinds") else None
             faults.set_rate(float(body["rate"]), kinds)
         if "kind" in body:
-            faults.inject(str(body["kind"]), body.get("count"), **params)
+            on = body.get("on", "poll")
+            if on not in ("poll", "action"):
+                raise ValueError('"on" must be "poll" or "action"')
+            inject = faults.inject_action if on == "action" else faults.inject
+            inject(str(body["kind"]), body.get("count"), **params)
     except (TypeError, ValueError) as exc:
         return _json({"error": str(exc)}, 400)
     return web.Response(status=204)
@@ -274,6 +313,7 @@ async def demo_stats(request: web.Request) -> web.Response:
         "calls": len(state.floor),
         "faults_served": dict(state.faults.served),
         "faults_pending": state.faults.pending,
+        "action_faults_pending": state.faults.pending_actions,
     })
 
 
