@@ -143,6 +143,11 @@ def build_settings(args: argparse.Namespace, url: str, credentials: Credentials)
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "serve":  # the wallboard: livedash/serve/
+        from .serve.command import main as serve_main
+
+        return serve_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
