@@ -86,8 +86,8 @@ def token_middleware(token: str, *, secure_cookie: bool) -> Callable:
         if token_matches(request.cookies.get(COOKIE_NAME), token):
             return await handler(request)
         if request.method == "GET" and token_matches(request.query.get(TOKEN_PARAM), token):
-            response = web.HTTPSeeOther(_without_token(request),
-                                        headers={"Cache-Control": "no-store"})
+            response = web.Response(status=303, headers={
+                "Location": _without_token(request), "Cache-Control": "no-store"})
             response.set_cookie(COOKIE_NAME, token, httponly=True, samesite="Strict",
                                 secure=secure_cookie, path="/")
             return response

@@ -95,7 +95,8 @@ async def security_headers(request: web.Request, handler) -> web.StreamResponse:
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        response = exc
+        exc.headers.update(SECURITY_HEADERS)
+        raise
     if not response.prepared:  # a websocket's headers are already sent
         response.headers.update(SECURITY_HEADERS)
     return response
