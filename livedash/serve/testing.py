@@ -60,11 +60,21 @@ async def running_wallboard(server_url: str, credentials: Credentials, *,
 
 @dataclass
 class ScreenText:
-    """Text of the websocket frames a viewer sent, with waits on what appears in it."""
+    """Text of the websocket frames a viewer sent, with waits on what appears in it.
+
+    ``connections`` counts websockets (``new_connection``): the text is that of the latest,
+    so a wait for a reconnected viewer is not satisfied by the frames of the previous one.
+    """
 
     text: str = ""
     frames: int = 0
+    connections: int = 0
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def new_connection(self) -> None:
+        self.clear()
+        self.connections += 1
+        self._changed.set()
 
     def add(self, payload: bytes | str) -> None:
         if isinstance(payload, bytes):
@@ -77,9 +87,11 @@ class ScreenText:
         self.text = ""
         self.frames = 0
 
-    async def wait_for(self, needle: str, timeout: float = 60.0) -> None:
-        """Until ``needle`` has been drawn."""
-        await self._until(lambda: needle in self.text, timeout)
+    async def wait_for(self, needle: str, timeout: float = 60.0, *,
+                       connection: int = 0) -> None:
+        """Until ``needle`` has been drawn (over the ``connection``-th websocket or later)."""
+        await self._until(lambda: self.connections >= connection and needle in self.text,
+                          timeout)
 
     async def wait_frames(self, count: int, timeout: float = 60.0) -> None:
         """Until ``count`` more frames have arrived (the viewer is alive and drawing)."""
