@@ -117,11 +117,15 @@ async def test_reconnects_by_itself_after_the_connection_is_cut(browser, wall):
 
         await proxy.stop()  # the network between the wall and the server goes away
         await watched.overlay_says("Reconnecting…")
+        # the last picture stays, dimmed, and the banner says since when it is not live
+        await expect(watched.page.locator("iframe.board.stale")).to_have_count(1)
+        await expect(watched.page.locator("#overlay-detail")).to_contain_text("NOT LIVE since")
         await wall.board.wait_until(lambda: first in wall.board.ended)  # reaped
 
         await proxy.start()  # ... and comes back: nobody touches the page
         await watched.screen.wait_for("alice", connection=2)
         await expect(watched.page.locator("#overlay")).to_be_hidden()
+        await expect(watched.page.locator("iframe")).to_have_count(1)  # the stale one is gone
         assert wall.board.viewers and first not in wall.board.viewers
     finally:
         await proxy.stop()
@@ -149,7 +153,7 @@ async def test_the_viewer_past_the_limit_gets_a_clear_page_then_the_board(browse
         await second.page.goto(wall.token_url)
         await second.overlay_says("All viewers in use")
         await expect(second.page.locator("#overlay-detail")).to_contain_text(
-            "at most 1 screens at a time (--max-viewers)")
+            "at most 1 screen at a time (--max-viewers)")
         assert "alice" not in second.screen.text and len(wall.board.viewers) == 1
 
         await first.page.close()  # a screen is switched off: the waiting one takes over

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import ssl
 import sys
 from pathlib import Path
 
@@ -20,7 +21,9 @@ from livedash.credentials import Credentials, Secret
 from livedash.demo.server import REQUIRED_LEVEL, DemoServer
 from livedash.demo.testing import known_floor
 from livedash.serve.access import COOKIE_NAME, TOKEN_ENV
+from livedash.serve.server import tls_context
 from livedash.serve.testing import TEST_TOKEN, ScreenText, running_wallboard
+from tests.test_credentials import _self_signed
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc")
 
@@ -54,9 +57,10 @@ class Socket:
 
 
 @contextlib.asynccontextmanager
-async def viewer_socket(url: str, screen: ScreenText):
+async def viewer_socket(url: str, screen: ScreenText, trust: ssl.SSLContext | None = None):
     async with aiohttp.ClientSession(cookies={COOKIE_NAME: TEST_TOKEN}) as session:
-        async with session.ws_connect(url + "ws?width=140&height=40") as websocket:
+        async with session.ws_connect(url + "ws?width=140&height=40",
+                                      ssl=trust if trust else True) as websocket:
             socket = Socket(websocket, screen)
             reader = asyncio.create_task(socket.read())
             try:
@@ -159,3 +163,19 @@ async def test_keys_from_the_browser_never_reach_the_viewer(recorder):
             await screen.wait_frames(3)  # seconds of redraws later, it still runs
             assert viewer in wall.board.viewers and not viewer.ended.is_set()
             assert not await viewer.send_bytes(b"q")
+
+
+async def test_tls_https_and_wss(recorder, tmp_path):
+    cert_file, key_file = _self_signed(tmp_path)
+    trust = ssl.create_default_context(cafile=str(cert_file))
+    screen = ScreenText()
+    async with running_wallboard(recorder.url, CREDENTIALS, secure_cookie=True,
+                                 ssl_context=tls_context(str(cert_file), str(key_file))) as wall:
+        assert wall.url.startswith("https://")
+        async with aiohttp.ClientSession() as session:
+            async with session.get(wall.token_url, ssl=trust,
+                                   allow_redirects=False) as response:
+                assert response.status == 303
+                assert response.cookies[COOKIE_NAME]["secure"] is True
+        async with viewer_socket(wall.url, screen, trust):  # wss://
+            await screen.wait_for("alice")

@@ -22,6 +22,7 @@ import contextlib
 import json
 import logging
 import ssl
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,7 @@ WEBSOCKET_HEARTBEAT = 15.0  # seconds: a silently dropped connection is noticed 
 MAX_BROWSER_MESSAGE = 64 * 1024
 TERMINAL_WIDTH = (20, 500)  # columns a browser may ask for
 TERMINAL_HEIGHT = (5, 200)
+ENDED_KEPT = 16
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,8 @@ class Wallboard:
     def __init__(self, config: WallboardConfig):
         self.config = config
         self.viewers: set[ViewerProcess] = set()  # running now
-        self.ended: list[ViewerProcess] = []  # ended and reaped (tests look here)
+        # the last viewers that ended, reaped (tests look here); bounded: a wall runs weeks
+        self.ended: deque[ViewerProcess] = deque(maxlen=ENDED_KEPT)
         self._sessions = 0  # viewer slots taken, including those still starting
         self._websockets: set[web.WebSocketResponse] = set()
         self._changed = asyncio.Condition()
@@ -269,7 +272,10 @@ class Wallboard:
         """On shutdown: close every websocket, so every viewer is stopped and reaped."""
         for websocket in list(self._websockets):
             await websocket.close(code=1001, message=b"server shutting down")
-        await self.wait_until(lambda: self._sessions == 0, timeout=10.0)
+        try:
+            await self.wait_until(lambda: self._sessions == 0, timeout=10.0)
+        except TimeoutError:
+            log.error("%d viewers still running at shutdown", self._sessions)
 
 
 def tls_context(certfile: str, keyfile: str | None) -> ssl.SSLContext:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
 @dataclass
 class RunningWallboard:
     board: Wallboard
-    url: str  # http://127.0.0.1:PORT/
+    url: str  # http://127.0.0.1:PORT/ (https with TLS)
     port: int
 
     @property
@@ -43,6 +44,7 @@ async def running_wallboard(server_url: str, credentials: Credentials, *,
                             options: list[str] | None = None, max_viewers: int = 4,
                             token: str = TEST_TOKEN, secure_cookie: bool = False,
                             environment: Mapping[str, str] | None = None,
+                            ssl_context: ssl.SSLContext | None = None,
                             ) -> AsyncIterator[RunningWallboard]:
     """A wallboard of ``server_url`` on a free loopback port; stopped (viewers reaped) after."""
     config = WallboardConfig(
@@ -51,9 +53,10 @@ async def running_wallboard(server_url: str, credentials: Credentials, *,
         token=token, max_viewers=max_viewers, secure_cookie=secure_cookie,
     )
     board = Wallboard(config)
-    runner, port = await start_wallboard(board, "127.0.0.1", 0)
+    runner, port = await start_wallboard(board, "127.0.0.1", 0, ssl_context)
+    scheme = "https" if ssl_context else "http"
     try:
-        yield RunningWallboard(board, f"http://127.0.0.1:{port}/", port)
+        yield RunningWallboard(board, f"{scheme}://127.0.0.1:{port}/", port)
     finally:
         await runner.cleanup()
 
