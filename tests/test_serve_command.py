@@ -49,7 +49,7 @@ def test_dashboard_options_reach_the_viewers_unchanged():
     check_round_trip(dashboard, args, options)  # parsed back: the same settings
     assert args.tz == ZoneInfo("Europe/Rome") and args.port == 9000
     argv = viewer_argv(args.url, args.user, options)
-    assert argv[:3] == [sys.executable, "-m", "livedash"]
+    assert argv[:3] == [sys.executable, "-m", "livedash.serve.viewer_entry"]
     assert argv.count("--kiosk") == 1  # always read-only, once
     assert hostile in argv  # one argv item, never shell text
     assert "--port" not in argv and "--max-viewers" not in argv

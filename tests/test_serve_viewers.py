@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import ssl
 import sys
 from pathlib import Path
 
 import aiohttp
+import psutil
 import pytest
 
 from livedash.credentials import Credentials, Secret
@@ -179,3 +181,37 @@ async def test_tls_https_and_wss(recorder, tmp_path):
                 assert response.cookies[COOKIE_NAME]["secure"] is True
         async with viewer_socket(wall.url, screen, trust):  # wss://
             await screen.wait_for("alice")
+
+
+async def test_viewers_end_when_the_serve_process_is_killed(recorder):
+    """SIGKILL leaves no orphan polling the recording server (PR_SET_PDEATHSIG)."""
+    environment = {**os.environ, TOKEN_ENV: TEST_TOKEN, "LIVEDASH_PASSWORD": PASSWORD}
+    serve = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "livedash", "serve", "--url", recorder.url, "--user",
+        "supervisor", "--port", "0", "--log-file", os.devnull,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        stdin=asyncio.subprocess.DEVNULL, env=environment,
+    )
+    viewer = None
+    try:
+        url = None
+        while url is None:
+            line = (await asyncio.wait_for(serve.stdout.readline(), 60)).decode()
+            assert line, "serve ended before listening"
+            found = re.search(r"for browsers at (\S+)", line)
+            url = found and found.group(1)
+        screen = ScreenText()
+        async with viewer_socket(url, screen):
+            await screen.wait_for("alice")
+            (viewer,) = psutil.Process(serve.pid).children()
+            assert "livedash.serve.viewer_entry" in viewer.cmdline()
+            serve.kill()
+            await serve.wait()
+            # the viewer is not our child: psutil waits for it to go (or turn zombie)
+            await asyncio.to_thread(viewer.wait, 30)
+    finally:
+        if serve.returncode is None:
+            serve.kill()
+            await serve.wait()
+        if viewer is not None and viewer.is_running():  # the test failed: no orphan either
+            viewer.kill()

@@ -62,9 +62,12 @@ def passed_on_options(dashboard: argparse.ArgumentParser,
 
 
 def viewer_argv(url: str, username: str, options: list[str]) -> list[str]:
-    """The command of one viewer: this Python, this livedash, the kiosk, no password."""
-    return [sys.executable, "-m", "livedash", "--url", url, "--user", username,
-            "--kiosk", *options]
+    """The command of one viewer: this Python, this livedash, the kiosk, no password.
+
+    Through ``viewer_entry``: a viewer ends with the serve process that started it.
+    """
+    return [sys.executable, "-m", "livedash.serve.viewer_entry", "--url", url,
+            "--user", username, "--kiosk", *options]
 
 
 def viewer_environment(credentials: Credentials,
