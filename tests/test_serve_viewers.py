@@ -73,6 +73,17 @@ async def viewer_socket(url: str, screen: ScreenText, trust: ssl.SSLContext | No
                     await reader
 
 
+@contextlib.asynccontextmanager
+async def one_viewer(recorder):
+    """A wallboard with one viewer connected and drawing: (wall, socket, viewer)."""
+    screen = ScreenText()
+    async with running_wallboard(recorder.url, CREDENTIALS) as wall:
+        async with viewer_socket(wall.url, screen) as socket:
+            await screen.wait_for("alice")
+            (viewer,) = wall.board.viewers
+            yield wall, socket, viewer
+
+
 def proc_file(pid: int, name: str) -> list[str]:
     return Path(f"/proc/{pid}/{name}").read_bytes().decode().split("\0")
 
@@ -113,24 +124,17 @@ async def test_option_values_reach_the_viewer_as_literal_text(recorder, tmp_path
 
 
 async def test_a_viewer_that_ends_is_reaped_and_its_socket_closed(recorder):
-    screen = ScreenText()
-    async with running_wallboard(recorder.url, CREDENTIALS) as wall:
-        async with viewer_socket(wall.url, screen) as socket:
-            await screen.wait_for("alice")
-            (viewer,) = wall.board.viewers
-            os.kill(viewer.pid, signal.SIGKILL)  # a crash
-            await asyncio.wait_for(socket.closed.wait(), 30)  # the server closes the socket
-            await wall.board.wait_until(lambda: viewer in wall.board.ended)
+    async with one_viewer(recorder) as (wall, socket, viewer):
+        os.kill(viewer.pid, signal.SIGKILL)  # a crash
+        await asyncio.wait_for(socket.closed.wait(), 30)  # the server closes the socket
+        await wall.board.wait_until(lambda: viewer in wall.board.ended)
         assert viewer.returncode == -signal.SIGKILL
         assert not Path(f"/proc/{viewer.pid}").exists()  # waited for: no zombie
 
 
 async def test_a_browser_that_leaves_ends_its_viewer(recorder):
-    screen = ScreenText()
-    async with running_wallboard(recorder.url, CREDENTIALS) as wall:
-        async with viewer_socket(wall.url, screen):
-            await screen.wait_for("alice")
-            (viewer,) = wall.board.viewers
+    async with one_viewer(recorder) as (wall, socket, viewer):
+        await socket.websocket.close()  # the tab is closed
         await wall.board.wait_until(lambda: viewer in wall.board.ended)
         assert viewer.returncode == 0  # asked to quit, and it did
         assert not Path(f"/proc/{viewer.pid}").exists()
@@ -153,18 +157,14 @@ async def test_viewers_past_the_limit_are_refused_without_a_process(recorder):
 
 
 async def test_keys_from_the_browser_never_reach_the_viewer(recorder):
-    screen = ScreenText()
-    async with running_wallboard(recorder.url, CREDENTIALS) as wall:
-        async with viewer_socket(wall.url, screen) as socket:
-            await screen.wait_for("alice")
-            (viewer,) = wall.board.viewers
-            # "q" quits the dashboard; a wall's viewer must not take it from a browser
-            await socket.websocket.send_json(["stdin", "q"])
-            await socket.websocket.send_json(["ping", "after-the-key"])  # handled in order
-            assert await asyncio.wait_for(socket.texts.get(), 30) == ["pong", "after-the-key"]
-            await screen.wait_frames(3)  # seconds of redraws later, it still runs
-            assert viewer in wall.board.viewers and not viewer.ended.is_set()
-            assert not await viewer.send_bytes(b"q")
+    async with one_viewer(recorder) as (wall, socket, viewer):
+        # "q" quits the dashboard; a wall's viewer must not take it from a browser
+        await socket.websocket.send_json(["stdin", "q"])
+        await socket.websocket.send_json(["ping", "after-the-key"])  # handled in order
+        assert await asyncio.wait_for(socket.texts.get(), 30) == ["pong", "after-the-key"]
+        await socket.screen.wait_frames(3)  # seconds of redraws later, it still runs
+        assert viewer in wall.board.viewers and not viewer.ended.is_set()
+        assert not await viewer.send_bytes(b"q")
 
 
 async def test_tls_https_and_wss(recorder, tmp_path):

@@ -39,24 +39,23 @@ REFUSED = ("once", "format")  # dashboard options that make no sense for a serve
 IMPLIED = ("kiosk",)  # always on: what is served is read-only
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError("must be between 0 and 65535 (0: any free port)")
-    return value
+def _int_between(low: int, high: int, what: str, note: str = ""):
+    """An argparse type: an integer from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}{note}")
+        return value
+
+    return parse
 
 
-def _viewers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 1 <= value <= 64:
-        raise argparse.ArgumentTypeError("must be between 1 and 64")
-    return value
+_port = _int_between(0, 65535, "a port number", " (0: any free port)")
+_viewers = _int_between(1, 64, "a number")
 
 
 def build_serve_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
