@@ -13,7 +13,7 @@ import pytest
 
 from livedash.credentials import Credentials, Secret
 from livedash.serve.access import TOKEN_ENV
-from livedash.serve.command import banner, build_serve_parser
+from livedash.serve.command import banner, build_serve_parser, main
 from livedash.serve.viewer import (
     check_round_trip,
     passed_on_options,
@@ -77,8 +77,6 @@ def test_round_trip_check_catches_a_value_that_would_change():
     ([*REAL, "--password", "hunter2"], "there is no password option"),
 ])
 def test_bad_command_lines_are_refused(argv, message, capsys):
-    from livedash.serve.command import main
-
     with pytest.raises(SystemExit) as caught:
         main(argv)
     assert caught.value.code == 2
@@ -161,3 +159,17 @@ async def test_serve_demo_end_to_end(tmp_path):
     rest = (await process.stdout.read()).decode()
     assert "stopping every viewer" in rest
     assert url.split("=", 1)[1] not in rest + (await process.stderr.read()).decode()
+
+
+def test_an_unreadable_certificate_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    missing = tmp_path / "missing.pem"
+    assert main([*REAL, "--certfile", str(missing)]) == 2
+    assert "cannot use the TLS certificate or key" in capsys.readouterr().err
+
+
+def test_a_weak_token_from_the_environment_is_refused(capsys, monkeypatch):
+    monkeypatch.setenv(TOKEN_ENV, "letmein")
+    assert main(REAL) == 2
+    err = capsys.readouterr().err
+    assert f"{TOKEN_ENV} must be at least 16" in err and "letmein" not in err
