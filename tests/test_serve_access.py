@@ -145,3 +145,10 @@ def test_token_from_the_environment_or_generated():
     for weak in ("short", "a" * (MIN_TOKEN_LENGTH - 1), "é" * 20, "tab\tinside-0123456789"):
         with pytest.raises(BadToken):
             token_from_environment({TOKEN_ENV: weak})
+
+
+async def test_a_plain_request_to_the_websocket_route_is_refused_cleanly(wallboard, http):
+    await http.get(wallboard.token_url)
+    async with http.get(wallboard.url + "ws") as response:
+        assert response.status == 400
+    assert wallboard.board.sessions == 0 and not wallboard.board.ended

@@ -234,7 +234,8 @@ class Wallboard:
             if viewer is not None:
                 await asyncio.shield(viewer.stop())
                 log.info("viewer %s ended (exit code %s)", viewer.pid, viewer.returncode)
-            await websocket.close()  # the page reconnects: a fresh viewer
+            if websocket.prepared:  # not prepared: it was no websocket request at all
+                await websocket.close()  # the page reconnects: a fresh viewer
         finally:
             self._websockets.discard(websocket)
             if viewer is not None:
