@@ -138,14 +138,17 @@ def banner(args: argparse.Namespace, url: str, port: int, token: str,
         "(--max-viewers): each browser showing the board runs its own livedash process "
         f"polling {urlsplit(url).hostname} every {args.interval:g} s."
     )
-    if not is_loopback(args.host) and not args.certfile:
-        lines.append(
-            f"livedash serve: warning: listening on {args.host} without TLS: the access "
-            "token and the live calls cross the network in clear. Use --certfile/--keyfile, "
-            "or a TLS proxy in front and --host 127.0.0.1."
-        )
     lines.append("Ctrl+C stops the server and every viewer.")
     return lines
+
+
+def start_warnings(args: argparse.Namespace) -> list[str]:
+    """Warnings printed on stderr at start."""
+    if is_loopback(args.host) or args.certfile:
+        return []
+    return [f"livedash serve: warning: listening on {args.host} without TLS: the access "
+            "token and the live calls cross the network in clear. Use --certfile/--keyfile, "
+            "or a TLS proxy in front and --host 127.0.0.1."]
 
 
 class _Redacted(logging.Filter):
@@ -226,6 +229,8 @@ async def _serve(args: argparse.Namespace, config: WallboardConfig, url: str,
         print(f"livedash serve: error: cannot listen on {args.host}:{args.port}: "
               f"{exc.strerror or exc}", file=sys.stderr)
         return ExitCode.INTERNAL
+    for warning in start_warnings(args):
+        print(warning, file=sys.stderr, flush=True)
     print("\n".join(banner(args, url, port, config.token, generated)), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
