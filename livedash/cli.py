@@ -381,6 +381,16 @@ for _name in ("pause", "resume", "stop", "start"):
     COMMANDS[_name] = _action_command(_name)
 
 
+def _serve(argv: list[str]) -> int:
+    """``livedash serve …``: the wallboard in a browser (``livedash/serve/``)."""
+    from .serve.command import main as serve_main
+
+    return serve_main(argv)
+
+
+COMMANDS["serve"] = _serve
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS:
