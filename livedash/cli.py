@@ -16,16 +16,12 @@ import argparse
 import asyncio
 import gc
 import importlib.util
-import math
 import os
-import ssl
 import sys
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import __version__
 from .client import DEFAULT_MAX_BODY_BYTES, MIB, TlsOptions
@@ -34,111 +30,17 @@ from .embedded_demo import DemoStartError, demo_credentials, embedded_demo
 from .exits import CommandError, ExitCode, UsageError, print_error, print_warning
 from .logs import current_log_path, install_excepthooks, log_uncaught, redact, setup_logging
 from .model import Filters
-from .safe_text import safe_text
+from .option_types import (
+    ca_bundle,
+    log_file,
+    mebibytes,
+    probability,
+    seconds,
+    user,
+    whole_number,
+    zone,
+)
 from .settings import Settings, check_url
-
-# -- option values: each wrong one is a usage error naming what is allowed --------------
-
-
-def _number(text: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
-    return value
-
-
-def seconds(low: float, high: float) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        value = _number(text, "a number of seconds")
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be between {low:g} and {high:g} seconds")
-        return value
-
-    return parse
-
-
-def _mebibytes(text: str) -> float:
-    value = _number(text, "a size in MiB")
-    if not 0 < value <= 4096:
-        raise argparse.ArgumentTypeError("must be more than 0 and at most 4096 (MiB)")
-    return value
-
-
-def _probability(text: str) -> float:
-    value = _number(text, "a probability")
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError("must be between 0 and 1")
-    return value
-
-
-def _count(high: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not 0 <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be between 0 and {high:,}")
-        return value
-
-    return parse
-
-
-def _seed(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-
-
-def _zone(text: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise argparse.ArgumentTypeError(
-            f"unknown time zone {text[:60]!r} (an IANA name such as Europe/Rome or UTC)"
-        ) from None
-
-
-def _ca_bundle(text: str) -> str:
-    """A readable file of PEM certificates: checked now, not at the first poll."""
-    path = Path(text)
-    if not path.exists():
-        raise argparse.ArgumentTypeError(f"{text} does not exist")
-    if path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text} is a folder, not a file of certificates")
-    try:
-        ssl.create_default_context(cafile=text)
-    except ssl.SSLError:
-        raise argparse.ArgumentTypeError(f"{text} holds no PEM certificate") from None
-    except OSError as exc:
-        raise argparse.ArgumentTypeError(
-            f"cannot read {text} ({exc.strerror or type(exc).__name__})") from None
-    return text
-
-
-def _log_file(text: str) -> Path:
-    if not text.strip():
-        raise argparse.ArgumentTypeError("needs a file name")
-    path = Path(text)
-    if path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text} is a folder; give a file name in it")
-    return path
-
-
-def _user(text: str) -> str:
-    """A user name that HTTP Basic auth can carry (RFC 7617: no colon) and a person can read."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("must not be empty")
-    if ":" in text:
-        raise argparse.ArgumentTypeError("must not contain ':' (HTTP Basic auth cannot send it)")
-    if safe_text(text) != text:
-        raise argparse.ArgumentTypeError("must not contain control characters")
-    return text
-
 
 # -- the parser ----------------------------------------------------------------------------
 
@@ -239,19 +141,19 @@ def add_server_options(parser: Parser) -> None:
     """The options that say which server to ask and how: for any livedash command."""
     server = parser.add_argument_group("server")
     parser.option(server, "--url", help="server root, e.g. https://ias.example.com/")
-    parser.option(server, "--user", type=_user,
+    parser.option(server, "--user", type=user,
                   help="user with Call Recording Complete Management (level 10)")
     server.add_argument("--keyring", action="store_true",
                         help="look the password up in the system keyring (the keyring extra)")
     parser.option(server, "--timeout", type=seconds(0.05, 3600), default=10.0,
                   metavar="S", help="seconds to wait for an answer (default 10)")
-    parser.option(server, "--ca-bundle", type=_ca_bundle, metavar="PATH",
+    parser.option(server, "--ca-bundle", type=ca_bundle, metavar="PATH",
                   help="CA certificates to trust (PEM)")
     server.add_argument("--insecure", action="store_true",
                         help="do not verify the server's TLS certificate")
-    parser.option(server, "--server-tz", type=_zone, metavar="ZONE",
+    parser.option(server, "--server-tz", type=zone, metavar="ZONE",
                   help="zone of start times sent without one (default: this machine's)")
-    parser.option(server, "--max-body-mb", type=_mebibytes, default=DEFAULT_MAX_BODY_BYTES / MIB,
+    parser.option(server, "--max-body-mb", type=mebibytes, default=DEFAULT_MAX_BODY_BYTES / MIB,
                   metavar="N", help="refuse answers larger than N MiB "
                   f"(default {DEFAULT_MAX_BODY_BYTES // MIB})")
     parser.checks.append(refuse_with(parser, ["insecure"], "ca_bundle",
@@ -259,7 +161,7 @@ def add_server_options(parser: Parser) -> None:
 
 
 def add_log_option(parser: Parser) -> None:
-    parser.option(parser, "--log-file", type=_log_file, metavar="PATH",
+    parser.option(parser, "--log-file", type=log_file, metavar="PATH",
                   help="log here instead of the user log folder")
 
 
@@ -277,7 +179,7 @@ def build_parser() -> Parser:
     watching = p.add_argument_group("polling and display")
     p.option(watching, "--interval", type=seconds(0.05, 3600), default=2.0, metavar="S",
              help="seconds between polls (default 2)")
-    p.option(watching, "--tz", type=_zone, metavar="ZONE",
+    p.option(watching, "--tz", type=zone, metavar="ZONE",
              help="zone to show times in (default: this machine's)")
     filters = p.add_argument_group("filters (all given must match)")
     for name, metavar in (("--device-name", "NAME"), ("--directory-number", "DN"),
@@ -298,10 +200,11 @@ def build_parser() -> Parser:
     demo = p.add_argument_group("demo")
     demo.add_argument("--demo", action="store_true",
                       help="start the embedded demo server and watch it")
-    p.option(demo, "--demo-calls", type=_count(100_000), default=40, metavar="N",
+    p.option(demo, "--demo-calls", type=whole_number(0, 100_000, grouped=True), default=40,
+             metavar="N",
              help="live recordings on the demo floor (default 40)")
-    p.option(demo, "--demo-seed", type=_seed, metavar="SEED")
-    p.option(demo, "--demo-fault-rate", type=_probability, default=0.0, metavar="P",
+    p.option(demo, "--demo-seed", type=whole_number(), metavar="SEED")
+    p.option(demo, "--demo-fault-rate", type=probability, default=0.0, metavar="P",
              help="probability of a random transient fault per request (0 to 1)")
     p.checks += [
         refuse_with(p, SERVER_ONLY, "demo", "--demo runs its own server"),
