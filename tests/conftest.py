@@ -7,6 +7,7 @@ from datetime import UTC
 
 import pytest
 
+from livedash import logs
 from livedash.client import RecordingsClient
 from livedash.clock import FixedClock
 from livedash.credentials import Credentials, Secret
@@ -18,6 +19,20 @@ from livedash.settings import Settings
 demo_server = demo_server_fixture(floor_factory=known_floor)
 
 DEMO_CREDENTIALS = Credentials(DEMO_USER, Secret(DEMO_PASSWORD))
+
+
+@pytest.fixture(autouse=True)
+def secrets_of_this_test_only():
+    """Each test masks only the passwords it registered itself.
+
+    In livedash the set of secrets to mask is process-wide and only grows, as it must.
+    Across tests it would leak: once one test has used the demo password "demo", every
+    later test would read "--******** cannot be used with --********". (A monkeypatch of
+    its own: a test's ``monkeypatch.undo()`` must not undo this.)
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(logs, "_redactor", logs.RedactSecrets())
+        yield
 
 
 def settings_for(url: str, **overrides) -> Settings:
