@@ -1,19 +1,27 @@
-"""The command line: ``livedash [options]`` runs the dashboard, ``--once`` or ``--demo``.
+"""The command line of every livedash command: ``livedash [options]`` (the dashboard,
+``--once``), ``livedash pause|resume|stop|start`` (``commands.py``), ``livedash serve``
+(``serve/command.py``).
 
 * A subcommand is picked by the first argument (:data:`COMMANDS`); anything else is the
   dashboard's command line. Every command ends through :func:`run_command`: warnings,
   then one ``livedash: error: …`` line (``exits.print_error``), and the exit code.
+* Every command's parser is a :class:`Parser`, built from the same option builders:
+  :func:`add_server_options`, :func:`add_demo_options`, :func:`add_log_option`,
+  :func:`add_read_only_option`, :func:`add_dashboard_options` (what shapes a dashboard;
+  ``serve`` passes each of them on to its viewers, so a new one belongs there). Each
+  builder adds its options, the checks of their combinations, and returns its options.
 * A bad command line is a usage error before anything starts: exit 2 and one line
-  naming the option (:class:`Parser`). Options that would be silently ignored in a
-  combination (``--demo --url …``, ``--format`` without ``--once``) are refused.
-* The server options are built by :func:`add_server_options`, for any parser, and turned
-  into a URL and credentials by :func:`server_from_args`.
+  naming the option. Options that would be silently ignored in a combination
+  (``--demo --url …``, ``--format`` without ``--once``) are refused, in every command.
+* :func:`resolve_server` turns the server options into a URL and credentials, for every
+  command: the embedded demo server, or ``--url``/``--user`` and the password.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gc
 import importlib.util
 import os
@@ -47,6 +55,10 @@ from .settings import Settings, check_url
 # What people type when they look for a password option (there is none, on purpose).
 _PASSWORD_OPTIONS = ("--password", "--passwor", "--passwo", "--passw", "--pass", "--passwd",
                      "--pw", "--secret")
+_NO_PASSWORD_OPTION = (
+    "there is no password option: a password on the command line is visible to other "
+    f"users (ps) and stays in the shell history. Set {PASSWORD_ENV}, use --keyring, or let "
+    "livedash ask")
 
 Check = Callable[[argparse.Namespace, set[str]], None]
 
@@ -61,18 +73,29 @@ class Parser(argparse.ArgumentParser):
       would print the password back (into a terminal, a CI log, a screen recording).
     * Options added with :meth:`option` get their default after parsing, so that the
       ``checks`` can tell an option given from one defaulted (``--format`` without
-      ``--once`` is refused, not ignored).
+      ``--once`` is refused, not ignored); :meth:`default` tells what each defaults to.
+    * ``refused``: options this command does not take and says why (``--password``
+      everywhere), before anything else is parsed.
     """
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.late_defaults: dict[str, Any] = {}
         self.checks: list[Check] = []
+        self.refused: dict[str, str] = dict.fromkeys(_PASSWORD_OPTIONS, _NO_PASSWORD_OPTION)
 
-    def option(self, group: Any, *flags: str, default: Any = None, **kwargs: Any) -> None:
+    def option(self, group: Any, *flags: str, default: Any = None,
+               **kwargs: Any) -> argparse.Action:
         """``group.add_argument``, with ``default`` applied after the checks."""
         action = group.add_argument(*flags, default=None, **kwargs)
         self.late_defaults[action.dest] = default
+        return action
+
+    def default(self, dest: str) -> Any:
+        """What ``dest`` is when its option is not given."""
+        if dest in self.late_defaults:
+            return self.late_defaults[dest]
+        return self.get_default(dest)
 
     def error(self, message: str):  # type: ignore[override]
         raise UsageError(message)
@@ -82,12 +105,9 @@ class Parser(argparse.ArgumentParser):
         for token in argv:
             if token == "--":
                 break
-            if token.split("=", 1)[0] in _PASSWORD_OPTIONS:
-                self.error(
-                    "there is no password option: a password on the command line is "
-                    f"visible to other users (ps) and stays in the shell history. Set "
-                    f"{PASSWORD_ENV}, use --keyring, or let livedash ask"
-                )
+            why = self.refused.get(token.split("=", 1)[0])
+            if why:
+                self.error(why)
         namespace, extras = self.parse_known_args(argv, namespace)
         if extras:
             names = sorted({tok.split("=", 1)[0] for tok in extras if tok.startswith("-")})
@@ -134,35 +154,134 @@ def require(parser: Parser, dests: Iterable[str], needed: str) -> Check:
     return check
 
 
+# -- the options, by what they are for: each builder returns the options it added -------
+
+Options = list[argparse.Action]
+
+
+def add_server_options(parser: Parser) -> Options:
+    """The options that say which server to ask and how: for any livedash command."""
+    server = parser.add_argument_group("server")
+    options = [
+        parser.option(server, "--url", help="server root, e.g. https://ias.example.com/"),
+        parser.option(server, "--user", type=user,
+                      help="user with Call Recording Complete Management (level 10)"),
+        server.add_argument("--keyring", action="store_true",
+                            help="look the password up in the system keyring (the keyring "
+                            "extra)"),
+        parser.option(server, "--timeout", type=seconds(0.05, 3600), default=10.0,
+                      metavar="S", help="seconds to wait for an answer (default 10)"),
+        parser.option(server, "--ca-bundle", type=ca_bundle, metavar="PATH",
+                      help="CA certificates to trust (PEM)"),
+        server.add_argument("--insecure", action="store_true",
+                            help="do not verify the server's TLS certificate"),
+        parser.option(server, "--server-tz", type=zone, metavar="ZONE",
+                      help="zone of start times sent without one (default: this machine's)"),
+        parser.option(server, "--max-body-mb", type=mebibytes,
+                      default=DEFAULT_MAX_BODY_BYTES / MIB, metavar="N",
+                      help="refuse answers larger than N MiB "
+                      f"(default {DEFAULT_MAX_BODY_BYTES // MIB})"),
+    ]
+    parser.checks.append(refuse_with(parser, ["insecure"], "ca_bundle",
+                                     "--insecure checks no certificate at all"))
+    return options
+
+
 SERVER_ONLY = ("url", "user", "keyring", "ca_bundle", "insecure")  # what --demo replaces
 
 
-def add_server_options(parser: Parser) -> None:
-    """The options that say which server to ask and how: for any livedash command."""
-    server = parser.add_argument_group("server")
-    parser.option(server, "--url", help="server root, e.g. https://ias.example.com/")
-    parser.option(server, "--user", type=user,
-                  help="user with Call Recording Complete Management (level 10)")
-    server.add_argument("--keyring", action="store_true",
-                        help="look the password up in the system keyring (the keyring extra)")
-    parser.option(server, "--timeout", type=seconds(0.05, 3600), default=10.0,
-                  metavar="S", help="seconds to wait for an answer (default 10)")
-    parser.option(server, "--ca-bundle", type=ca_bundle, metavar="PATH",
-                  help="CA certificates to trust (PEM)")
-    server.add_argument("--insecure", action="store_true",
-                        help="do not verify the server's TLS certificate")
-    parser.option(server, "--server-tz", type=zone, metavar="ZONE",
-                  help="zone of start times sent without one (default: this machine's)")
-    parser.option(server, "--max-body-mb", type=mebibytes, default=DEFAULT_MAX_BODY_BYTES / MIB,
-                  metavar="N", help="refuse answers larger than N MiB "
-                  f"(default {DEFAULT_MAX_BODY_BYTES // MIB})")
-    parser.checks.append(refuse_with(parser, ["insecure"], "ca_bundle",
-                                     "--insecure checks no certificate at all"))
+def add_demo_options(parser: Parser, *, faults: bool = True) -> Options:
+    """``--demo`` and its options: the embedded demo server instead of ``--url``/``--user``.
+
+    Also checks the other way round: without ``--demo``, ``--url`` and ``--user`` name a
+    server. ``faults``: take ``--demo-fault-rate`` (random faults hit the recordings
+    list; the commands' actions never get one by chance, so they leave it out).
+    """
+    demo = parser.add_argument_group("demo")
+    options = [
+        demo.add_argument("--demo", action="store_true",
+                          help="start the embedded demo server and use it"),
+        parser.option(demo, "--demo-calls", type=whole_number(0, 100_000, grouped=True),
+                      default=40, metavar="N",
+                      help="live recordings on the demo floor (default 40)"),
+        parser.option(demo, "--demo-seed", type=whole_number(), metavar="SEED"),
+    ]
+    if faults:
+        options.append(parser.option(
+            demo, "--demo-fault-rate", type=probability, default=0.0, metavar="P",
+            help="probability of a random transient fault per request (0 to 1)"))
+    else:
+        parser.set_defaults(demo_fault_rate=0.0)
+    parser.checks += [
+        refuse_with(parser, SERVER_ONLY, "demo", "--demo runs its own server"),
+        require(parser, [action.dest for action in options[1:]], "demo"),
+        _named_server(parser),
+    ]
+    return options
 
 
-def add_log_option(parser: Parser) -> None:
-    parser.option(parser, "--log-file", type=log_file, metavar="PATH",
-                  help="log here instead of the user log folder")
+def _named_server(parser: Parser) -> Check:
+    """A check: without ``--demo``, ``--url`` and ``--user`` name a server livedash can ask."""
+
+    def check(args: argparse.Namespace, given: set[str]) -> None:
+        if "demo" in given:
+            return
+        for dest, what in (("url", "the server root, e.g. https://ias.example.com/"),
+                           ("user", "the user name for HTTP Basic auth")):
+            if dest not in given:
+                parser.error(f"{flag(dest)} is required ({what}); or use --demo")
+        problem = check_url(args.url)
+        if problem:
+            parser.error(problem)
+        if args.keyring and importlib.util.find_spec("keyring") is None:
+            parser.error("--keyring needs the keyring package, which is not installed "
+                         "(in a clone: .venv/bin/pip install -e '.[keyring]')")
+
+    return check
+
+
+def add_log_option(parser: Parser) -> Options:
+    return [parser.option(parser, "--log-file", type=log_file, metavar="PATH",
+                          help="log here instead of the user log folder")]
+
+
+def add_read_only_option(parser: Parser, group: Any = None) -> Options:
+    return [(group or parser).add_argument(
+        "--read-only", action="store_true",
+        help="no supervisor actions: no keys, and pause/resume/stop/start refuse")]
+
+
+def add_dashboard_options(parser: Parser, *, kiosk_implied: bool = False) -> Options:
+    """What shapes a dashboard: polling, display, filters, kiosk. ``livedash serve`` takes
+    these and passes each given one on to its viewers (``serve/viewer.py``): a new
+    dashboard option added here reaches served viewers with no change to serve.
+
+    ``kiosk_implied``: always a kiosk (serve); ``--kiosk`` is then accepted and hidden.
+    """
+    watching = parser.add_argument_group("polling and display")
+    options = [
+        parser.option(watching, "--interval", type=seconds(0.05, 3600), default=2.0,
+                      metavar="S", help="seconds between polls (default 2)"),
+        parser.option(watching, "--tz", type=zone, metavar="ZONE",
+                      help="zone to show times in (default: this machine's)"),
+    ]
+    filters = parser.add_argument_group("filters (all given must match)")
+    for name, metavar in (("--device-name", "NAME"), ("--directory-number", "DN"),
+                          ("--username", "USER"), ("--numeric-user-id", "ID")):
+        options.append(parser.option(filters, name, default="", metavar=metavar))
+    mode = parser.add_argument_group("mode")
+    options += [
+        mode.add_argument("--kiosk", action="store_true",
+                          help=argparse.SUPPRESS if kiosk_implied else
+                          "read-only wall display: big totals, pages through rows"),
+        parser.option(mode, "--kiosk-page-seconds", type=seconds(1, 3600), default=10.0,
+                      metavar="S", help="seconds per page in --kiosk (default 10)"),
+        *add_read_only_option(parser, mode),
+    ]
+    if kiosk_implied:
+        parser.set_defaults(kiosk=True)
+    parser.checks.append(require(parser, ("kiosk_page_seconds",), "kiosk"))
+    return options
 
 
 def build_parser() -> Parser:
@@ -172,66 +291,42 @@ def build_parser() -> Parser:
         description="Watch a call-recording server's live recordings.",
         epilog="The password is read from LIVEDASH_PASSWORD, the keyring (--keyring) "
         "or a prompt; never from the command line. Supervisor actions: livedash "
-        "pause|resume|stop|start --help.",
+        "pause|resume|stop|start --help. A wallboard in a browser: livedash serve --help.",
     )
     p.add_argument("--version", action="version", version=f"livedash {__version__}")
     add_server_options(p)
-    watching = p.add_argument_group("polling and display")
-    p.option(watching, "--interval", type=seconds(0.05, 3600), default=2.0, metavar="S",
-             help="seconds between polls (default 2)")
-    p.option(watching, "--tz", type=zone, metavar="ZONE",
-             help="zone to show times in (default: this machine's)")
-    filters = p.add_argument_group("filters (all given must match)")
-    for name, metavar in (("--device-name", "NAME"), ("--directory-number", "DN"),
-                          ("--username", "USER"), ("--numeric-user-id", "ID")):
-        p.option(filters, name, default="", metavar=metavar)
-    mode = p.add_argument_group("mode")
-    mode.add_argument("--kiosk", action="store_true",
-                      help="read-only wall display: big totals, pages through rows")
-    p.option(mode, "--kiosk-page-seconds", type=seconds(1, 3600), default=10.0, metavar="S",
-             help="seconds per page in --kiosk (default 10)")
-    mode.add_argument("--read-only", action="store_true",
-                      help="no supervisor actions: no keys, and pause/resume/stop/start refuse")
-    mode.add_argument("--once", action="store_true",
+    add_dashboard_options(p)
+    once = p.add_argument_group("once, instead of the dashboard")
+    once.add_argument("--once", action="store_true",
                       help="poll once, print, exit (see exit codes in the README)")
-    p.option(mode, "--format", choices=("table", "json", "csv"), default="table",
+    p.option(once, "--format", choices=("table", "json", "csv"), default="table",
              help="output of --once (default table)")
-    add_log_option(p)
-    demo = p.add_argument_group("demo")
-    demo.add_argument("--demo", action="store_true",
-                      help="start the embedded demo server and watch it")
-    p.option(demo, "--demo-calls", type=whole_number(0, 100_000, grouped=True), default=40,
-             metavar="N",
-             help="live recordings on the demo floor (default 40)")
-    p.option(demo, "--demo-seed", type=whole_number(), metavar="SEED")
-    p.option(demo, "--demo-fault-rate", type=probability, default=0.0, metavar="P",
-             help="probability of a random transient fault per request (0 to 1)")
     p.checks += [
-        refuse_with(p, SERVER_ONLY, "demo", "--demo runs its own server"),
-        require(p, ("demo_calls", "demo_seed", "demo_fault_rate"), "demo"),
         require(p, ("format",), "once"),
-        require(p, ("kiosk_page_seconds",), "kiosk"),
         refuse_with(p, ("once",), "kiosk", "--once prints, a kiosk shows"),
     ]
+    add_log_option(p)
+    add_demo_options(p)
     return p
 
 
-def server_from_args(args: argparse.Namespace, *, instead: str = "") -> tuple[str, Credentials]:
-    """The URL and credentials the server options give; a CommandError if they can't.
+def resolve_server(args: argparse.Namespace, stack: ExitStack, *,
+                   meanwhile: Callable[[], object] | None = None) -> tuple[str, Credentials]:
+    """Which server to ask, with which credentials: the same for every command.
 
-    Asks for the password on a terminal when neither the environment nor the keyring has
-    it. ``instead`` is appended to "--url is required" (the dashboard: "or --demo").
+    ``--demo`` starts the embedded demo server, stopped when ``stack`` closes
+    (``meanwhile``: see :func:`embedded_demo`). Otherwise the server of ``--url`` and
+    ``--user`` (checked by the parser), with the password from ``LIVEDASH_PASSWORD``,
+    the keyring with ``--keyring``, else a prompt on a terminal. Failing that: a
+    :class:`CommandError`.
     """
-    for dest, what in (("url", "the server root, e.g. https://ias.example.com/"),
-                       ("user", "the user name for HTTP Basic auth")):
-        if not getattr(args, dest):
-            raise UsageError(f"{flag(dest)} is required ({what}){instead}")
-    problem = check_url(args.url)
-    if problem:
-        raise UsageError(problem)
-    if args.keyring and importlib.util.find_spec("keyring") is None:
-        raise UsageError("--keyring needs the keyring package, which is not installed "
-                         "(in a clone: .venv/bin/pip install -e '.[keyring]')")
+    if args.demo:
+        try:
+            url = stack.enter_context(embedded_demo(
+                args.demo_calls, args.demo_seed, args.demo_fault_rate, meanwhile=meanwhile))
+        except DemoStartError as exc:
+            raise CommandError(str(exc), ExitCode.INTERNAL) from None
+        return url, demo_credentials()
     host = urlsplit(args.url).hostname or args.url
     try:
         password = resolve_password(args.user, host, use_keyring=args.keyring, interactive=True)
@@ -242,21 +337,29 @@ def server_from_args(args: argparse.Namespace, *, instead: str = "") -> tuple[st
     return args.url, Credentials(args.user, password)
 
 
-def build_settings(args: argparse.Namespace, url: str, credentials: Credentials) -> Settings:
+def server_settings(args: argparse.Namespace, url: str, credentials: Credentials) -> Settings:
+    """The settings of :func:`add_server_options` (any command)."""
     return Settings(
         url=url,
         credentials=credentials,
+        timeout=args.timeout,
+        tls=TlsOptions(ca_bundle=args.ca_bundle, insecure=args.insecure),
+        server_tz=args.server_tz,
+        max_body_bytes=max(1, int(args.max_body_mb * MIB)),
+    )
+
+
+def build_settings(args: argparse.Namespace, url: str, credentials: Credentials) -> Settings:
+    """The dashboard's settings: the server's and :func:`add_dashboard_options`'."""
+    return dataclasses.replace(
+        server_settings(args, url, credentials),
         filters=Filters(
             args.device_name, args.directory_number, args.username, args.numeric_user_id
         ),
         interval=args.interval,
-        timeout=args.timeout,
-        tls=TlsOptions(ca_bundle=args.ca_bundle, insecure=args.insecure),
-        server_tz=args.server_tz,
         display_tz=args.tz,
         kiosk=args.kiosk,
         kiosk_page_seconds=args.kiosk_page_seconds,
-        max_body_bytes=max(1, int(args.max_body_mb * MIB)),
         read_only=args.read_only,
     )
 
@@ -265,6 +368,7 @@ def build_settings(args: argparse.Namespace, url: str, credentials: Credentials)
 
 # Subcommands by name (``livedash NAME …``): each gets the arguments after its name and
 # returns an exit code; errors it raises (CommandError) end it as they end the dashboard.
+# Each module is imported only when its command runs.
 COMMANDS: dict[str, Callable[[list[str]], int]] = {}
 
 
@@ -272,10 +376,9 @@ def _action_command(name: str) -> Callable[[list[str]], int]:
     """``livedash pause|resume|stop|start …``: the supervisor actions (``commands.py``)."""
 
     def run(argv: list[str]) -> int:
-        from . import commands
+        from .commands import main as run_action
 
-        parser = commands.build_parser(name)
-        return commands.run_command(parser, parser.parse_args(argv))
+        return run_action(name, argv)
 
     return run
 
@@ -362,17 +465,8 @@ def settle_for_a_long_run() -> None:
 def run_dashboard(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     with ExitStack() as stack:
-        if args.demo:
-            try:
-                url = stack.enter_context(embedded_demo(
-                    args.demo_calls, args.demo_seed, args.demo_fault_rate,
-                    meanwhile=None if args.once else import_dashboard,
-                ))
-            except DemoStartError as exc:
-                raise CommandError(str(exc), ExitCode.INTERNAL) from None
-            credentials = demo_credentials()
-        else:
-            url, credentials = server_from_args(args, instead="; or use --demo")
+        url, credentials = resolve_server(
+            args, stack, meanwhile=None if args.once else import_dashboard)
         settings = build_settings(args, url, credentials)
         logging_to = setup_logging(args.log_file, [credentials.password],
                                    username=credentials.username)

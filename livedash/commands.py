@@ -7,10 +7,13 @@
     livedash stop ID [ID ...] [--yes]
     livedash start (--device-name NAME | --directory-number DN) [--mode forking|dial-in]
 
-The server options are the dashboard's own (``cli.build_parser``), so both spell and
-check them alike. Each id gets at most one line on stderr (``livedash: warning: …`` or
-``livedash: error: …``); success is silent, but ``start`` prints the new recording's id
-on stdout. The exit code is the worst of all ids (README, "Exit codes of the commands").
+The server, demo and log options are the dashboard's own (``cli``'s builders), so every
+command spells and checks them alike, and finds its server the same way
+(``cli.resolve_server``). Each id gets at most one line on stderr
+(``livedash: warning: …`` or ``livedash: error: …``); success is silent, but ``start``
+prints the new recording's id on stdout. The exit code is the worst of all ids (README,
+"Exit codes of the commands"). What ends a command before any request (``--read-only``,
+``stop`` not confirmed, no password) is a :class:`CommandError`: one line, exit 2.
 """
 
 from __future__ import annotations
@@ -20,28 +23,25 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
-from pathlib import Path
-from typing import TextIO
-from urllib.parse import urlsplit
 
 from .actions import Action, ActionResult, Outcome, StartMode, Target
-from .cli import build_parser as build_dashboard_parser
-from .client import TlsOptions
-from .credentials import Credentials, NoPassword, resolve_password
-from .embedded_demo import DemoStartError, demo_credentials, embedded_demo
+from .cli import (
+    Parser,
+    add_demo_options,
+    add_log_option,
+    add_read_only_option,
+    add_server_options,
+    resolve_server,
+    server_settings,
+)
 from .errors import AuthError, FetchError, ForbiddenError
-from .exits import ExitCode, exit_code_for
+from .exits import CommandError, ExitCode, exit_code_for, print_error, print_warning
 from .logs import install_excepthooks, setup_logging
 from .model import Filters, LiveRecording
 from .poller import fetch_recordings
 from .safe_text import safe_text
-from .settings import Settings, check_url
+from .settings import Settings
 from .timefmt import format_duration
-
-COMMANDS = ("pause", "resume", "stop", "start")
-# The dashboard's options that the commands take too, defined once in cli.build_parser.
-SHARED_OPTIONS = ("--url", "--user", "--keyring", "--timeout", "--ca-bundle", "--insecure",
-                  "--log-file", "--read-only", "--demo", "--demo-calls", "--demo-seed")
 
 _EXIT = {
     Outcome.DONE: ExitCode.OK,
@@ -74,22 +74,14 @@ def worst(codes: Sequence[ExitCode]) -> ExitCode:
 
 
 # ---------------------------------------------------------------------- the command line
-def _shared_options(dashboard: argparse.ArgumentParser,
-                    group: argparse._ArgumentGroup) -> None:
-    """Put the dashboard parser's own definitions of ``SHARED_OPTIONS`` into ``group``.
-
-    argparse has no public way to take some options of another parser; its own
-    ``parents=`` copies every one the same way (``_actions``, ``_add_action``).
-    """
-    by_name = {name: action for action in dashboard._actions for name in action.option_strings}
-    for name in SHARED_OPTIONS:
-        group._add_action(by_name[name])
+def _recording_id(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("a recording id cannot be empty")
+    return text
 
 
-def build_parser(command: str) -> argparse.ArgumentParser:
-    dashboard = build_dashboard_parser()
-    # The dashboard's parser class: it refuses password options and never echoes values.
-    parser = type(dashboard)(
+def build_parser(command: str) -> Parser:
+    parser = Parser(
         prog=f"livedash {command}",
         description={
             "pause": "Pause live recordings (a card number is being read out).",
@@ -102,7 +94,6 @@ def build_parser(command: str) -> argparse.ArgumentParser:
         "worst of all ids. The password is read from LIVEDASH_PASSWORD, the keyring "
         "(--keyring) or a prompt.",
     )
-    _shared_options(dashboard, parser.add_argument_group("server (as for the dashboard)"))
     parser.set_defaults(command=command)
     if command == "start":
         line = parser.add_mutually_exclusive_group(required=True)
@@ -111,94 +102,53 @@ def build_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--mode", choices=("forking", "dial-in"), default="forking",
                             help="media forking (default) or dial-in recording")
     else:
-        parser.add_argument("ids", nargs="+", metavar="ID",
+        parser.add_argument("ids", nargs="+", metavar="ID", type=_recording_id,
                             help="recording id, as the dashboard and --once show it")
     if command == "stop":
         parser.add_argument("--yes", action="store_true",
                             help="do not ask first (needed when not run on a terminal)")
+    add_read_only_option(parser)
+    add_log_option(parser)
+    add_server_options(parser)
+    add_demo_options(parser, faults=False)  # the actions' faults are never random
     return parser
 
 
-def _error(message: str, err: TextIO) -> None:
-    err.write(f"livedash: error: {message}\n")
+def main(command: str, argv: list[str]) -> int:
+    """``livedash COMMAND …``: parse, then :func:`run`."""
+    return run(build_parser(command).parse_args(argv))
 
 
-def run_command(parser: argparse.ArgumentParser, args: argparse.Namespace, *,
-                stdin: TextIO | None = None, out: TextIO | None = None,
-                err: TextIO | None = None) -> int:
+def run(args: argparse.Namespace) -> int:
     """Everything after parsing: checks, password, confirmation, the requests, the lines."""
-    stdin, out, err = stdin or sys.stdin, out or sys.stdout, err or sys.stderr
     command = Action(args.command)
     if args.read_only:
-        _error(f"{command.value}: actions are turned off by --read-only; nothing was sent", err)
-        return ExitCode.USAGE
+        raise CommandError(f"{command.value}: actions are turned off by --read-only; "
+                           "nothing was sent")
     ids: list[str] = list(dict.fromkeys(getattr(args, "ids", ())))  # once each, in order
-    if any(not rec_id.strip() for rec_id in ids):
-        parser.error("a recording id cannot be empty")
-    on_terminal = stdin is not None and stdin.isatty()
+    on_terminal = sys.stdin is not None and sys.stdin.isatty()
     if command is Action.STOP and not args.yes and not on_terminal:
-        _error("stop asks before it acts: run it on a terminal, or add --yes; "
-               "nothing was sent", err)
-        return ExitCode.USAGE
+        raise CommandError("stop asks before it acts: run it on a terminal, or add --yes; "
+                           "nothing was sent")
     with ExitStack() as stack:
-        connected = _connect(parser, args, stack, err)
-        if isinstance(connected, int):
-            return connected
-        settings = connected
-        log = setup_logging(Path(args.log_file) if args.log_file else None,
-                            [settings.credentials.password],
-                            username=settings.credentials.username)
-        if log is None:
-            err.write("livedash: warning: the log file cannot be opened: this action is not "
-                      "audited (see --log-file)\n")
+        url, credentials = resolve_server(args, stack)
+        settings = server_settings(args, url, credentials)
+        if setup_logging(args.log_file, [credentials.password],
+                         username=credentials.username) is None:
+            print_warning("the log file cannot be opened: this action is not audited "
+                          "(see --log-file)")
         install_excepthooks()
         for warning in settings.transport_warnings():
-            err.write(f"livedash: warning: {warning}\n")
+            print_warning(warning)
         targets = [Target(rec_id) for rec_id in ids]
         if command is Action.STOP and not args.yes:
-            shown = asyncio.run(_live_recordings(settings, err))
-            if isinstance(shown, int):
-                return shown
-            confirmed = _confirm_stop(targets, shown, stdin, err)  # off the event loop
-            if confirmed is None:
-                return ExitCode.USAGE
-            targets = confirmed
-        return asyncio.run(_act(command, args, targets, settings, out, err))
-
-
-def _connect(parser: argparse.ArgumentParser, args: argparse.Namespace, stack: ExitStack,
-             err: TextIO) -> Settings | int:
-    """The server and credentials, as the dashboard finds them; an exit code if none."""
-    if args.demo:
-        try:
-            url = stack.enter_context(embedded_demo(args.demo_calls, args.demo_seed))
-        except DemoStartError as exc:
-            err.write(f"livedash: {exc}\n")
-            return ExitCode.INTERNAL
-        credentials = demo_credentials()
-    else:
-        if not args.url or not args.user:
-            parser.error("--url and --user are required (or use --demo)")
-        problem = check_url(args.url)
-        if problem:
-            parser.error(problem)
-        url = args.url
-        try:
-            password = resolve_password(args.user, urlsplit(url).hostname or url,
-                                        use_keyring=args.keyring, interactive=True)
-        except NoPassword as exc:
-            err.write(f"livedash: {exc}\n")
-            return ExitCode.USAGE
-        except (KeyboardInterrupt, EOFError):
-            return ExitCode.USAGE
-        credentials = Credentials(args.user, password)
-    return Settings(url=url, credentials=credentials, timeout=args.timeout,
-                    tls=TlsOptions(ca_bundle=args.ca_bundle, insecure=args.insecure),
-                    read_only=args.read_only)
+            shown = asyncio.run(_live_recordings(settings))
+            targets = _confirm_stop(targets, shown)  # off the event loop
+        return asyncio.run(_act(command, args, targets, settings))
 
 
 async def _act(command: Action, args: argparse.Namespace, targets: list[Target],
-               settings: Settings, out: TextIO, err: TextIO) -> int:
+               settings: Settings) -> int:
     async with settings.make_action_client() as client:
         if command is Action.START:
             results = [await client.start(
@@ -207,23 +157,24 @@ async def _act(command: Action, args: argparse.Namespace, targets: list[Target],
         else:
             results = await client.act(command, targets)
     for result in results:
-        _report(result, out, err)
+        _report(result)
     return worst([exit_code(result) for result in results])
 
 
-def _report(result: ActionResult, out: TextIO, err: TextIO) -> None:
+def _report(result: ActionResult) -> None:
+    """One id's line: its new id on stdout (``start``), a warning or an error on stderr."""
     if result.outcome is Outcome.DONE:
         if result.recording_id is not None:
-            out.write(f"{safe_text(result.recording_id)}\n")
-        return
-    level = "warning" if result.ok else "error"
-    err.write(f"livedash: {level}: {result.describe()}\n")
+            sys.stdout.write(f"{safe_text(result.recording_id)}\n")
+    elif result.ok:
+        print_warning(result.describe())
+    else:
+        print_error(result.describe(), exit_code(result))
 
 
 # ---------------------------------------------------------------------- stop's question
-def _confirm_stop(targets: list[Target], shown: dict[str, LiveRecording], stdin: TextIO,
-                  err: TextIO) -> list[Target] | None:
-    """Name the recordings and ask y/N: the targets as shown, or None (not confirmed)."""
+def _confirm_stop(targets: list[Target], shown: dict[str, LiveRecording]) -> list[Target]:
+    """Name the recordings and ask y/N: the targets as shown; a CommandError if not."""
     lines = []
     described = []
     for target in targets:
@@ -238,27 +189,25 @@ def _confirm_stop(targets: list[Target], shown: dict[str, LiveRecording], stdin:
                      f"{'  paused' if rec.is_paused else ''}")
         described.append(Target(target.id, rec.username, rec.phone_number))
     count = len(targets)
-    err.write(f"Stop {count} recording{'s' if count > 1 else ''}?\n" + "\n".join(lines)
-              + "\nA stopped recording cannot be resumed. Stop? [y/N] ")
-    err.flush()
-    answer = stdin.readline()  # Ctrl-C here: exit 130, nothing sent
+    sys.stderr.write(f"Stop {count} recording{'s' if count > 1 else ''}?\n" + "\n".join(lines)
+                     + "\nA stopped recording cannot be resumed. Stop? [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()  # Ctrl-C here: exit 130, nothing sent
     if answer.strip().lower() not in ("y", "yes"):
-        err.write("livedash: nothing was stopped\n")
-        return None
+        raise CommandError("nothing was stopped")
     return described
 
 
-async def _live_recordings(settings: Settings, err: TextIO) -> dict[str, LiveRecording] | int:
-    """The live recordings by id, to name them in stop's question; an exit code after a
+async def _live_recordings(settings: Settings) -> dict[str, LiveRecording]:
+    """The live recordings by id, to name them in stop's question; a CommandError after a
     401/403 (the stop would fail the same way, trying the password once more)."""
     client = settings.make_client(asyncio.get_running_loop().time)
     try:
         result = await fetch_recordings(client, settings.make_decoder(), Filters())
     except (AuthError, ForbiddenError) as exc:
-        _error(f"{safe_text(str(exc))}; nothing was sent", err)
-        return exit_code_for(exc)
+        raise CommandError(f"{exc}; nothing was sent", exit_code_for(exc)) from None
     except FetchError as exc:
-        err.write(f"livedash: warning: cannot name the recordings ({safe_text(str(exc))})\n")
+        print_warning(f"cannot name the recordings ({exc})")
         return {}
     finally:
         await client.aclose()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pytest
 
 from livedash import cli
-from livedash.commands import SHARED_OPTIONS, build_parser
+from livedash.commands import build_parser
 from livedash.demo import DemoServer, Floor
 from livedash.demo.testing import IDLE_LINES, KNOWN_CALLS, KNOWN_IDS, known_floor
 from livedash.logs import shutdown_logging
@@ -120,7 +120,7 @@ def test_stop_asks_on_a_terminal(livedash, demo_server):
     assert "Stop 2 recordings?" in declined.err
     assert f"  {KNOWN_IDS['bob']}  bob ↔ +15550001111  0:00:00" in declined.err
     assert f"  {MISSING}  (not among the live recordings now)" in declined.err
-    assert declined.lines[-1].endswith("livedash: nothing was stopped")
+    assert declined.lines[-1].endswith("livedash: error: nothing was stopped")
     assert _actions_sent(demo_server) == []
     confirmed = livedash("stop", KNOWN_IDS["bob"], stdin=Terminal("y\n"))
     assert confirmed.code == 0 and confirmed.err.endswith("Stop? [y/N] ")
@@ -228,18 +228,43 @@ def test_audit_lines_in_the_log_file_never_the_password(tmp_path, livedash, monk
     assert password not in logged and basic not in logged
 
 
-def test_commands_take_the_dashboards_server_options():
-    dashboard = {opt: action for action in cli.build_parser()._actions
-                 for opt in action.option_strings}
-    for command in ("pause", "resume", "stop", "start"):
-        parser = build_parser(command)
-        mine = {opt: action for action in parser._actions for opt in action.option_strings}
-        for name in SHARED_OPTIONS:
-            assert mine[name] is dashboard[name] or (
-                mine[name].help == dashboard[name].help
-                and mine[name].default == dashboard[name].default), name
-        assert "--kiosk" not in mine and "--once" not in mine
-    assert "--read-only" in dashboard
+SHARED = ["--url", "https://ias.example.com/", "--user", "sup", "--insecure",
+          "--timeout", "3", "--server-tz", "Europe/Rome", "--max-body-mb", "8",
+          "--log-file", "x.log", "--read-only"]
+
+
+@pytest.mark.parametrize("command", ["pause", "resume", "stop", "start"])
+def test_commands_take_the_dashboards_server_options(command):
+    """The same options, read the same way, with the same defaults as the dashboard's."""
+    rest = ["--device-name", "A"] if command == "start" else ["id-1"]
+    dashboard = cli.build_parser()
+    parser = build_parser(command)
+    for argv in (SHARED, SHARED[:4]):
+        mine, theirs = vars(parser.parse_args([*argv, *rest])), vars(dashboard.parse_args(argv))
+        for dest in ("url", "user", "keyring", "insecure", "ca_bundle", "timeout", "server_tz",
+                     "max_body_mb", "log_file", "read_only", "demo", "demo_calls", "demo_seed"):
+            assert mine[dest] == theirs[dest], dest
+    assert parser.parse_args([*SHARED[:4], *rest]).timeout == 10.0  # not None: a default
+    assert "--demo-fault-rate" not in parser.format_help()  # actions never get random faults
+
+
+@pytest.mark.parametrize(("argv", "named"), [
+    (["--demo", "--url", "https://ias.example.com/", "x"], ("--url", "--demo")),
+    (["--demo", "--insecure", "x"], ("--insecure", "--demo")),
+    (["--demo-seed", "3", "--url", "https://ias.example.com/", "--user", "u", "x"],
+     ("--demo-seed", "--demo")),
+    (["--user", "u", "x"], ("--url is required", "or use --demo")),
+    (["--url", "ias.example.com", "--user", "u", "x"], ("--url", "http://")),
+    (["--timeout", "0", "--demo", "x"], ("--timeout", "between 0.05 and 3600")),
+    (["--demo", "--kiosk", "x"], ("unrecognized arguments: --kiosk",)),
+    (["--demo", "--once", "x"], ("unrecognized arguments: --once",)),
+])
+def test_the_dashboards_refusals_hold_for_the_commands(argv, named, capsys, demo_server):
+    assert cli.main(["pause", *argv]) == 2
+    out, err = capsys.readouterr()
+    (line,) = err.splitlines()
+    assert line.startswith("livedash: error: ") and all(n in line for n in named), line
+    assert out == "" and demo_server.requests == []
 
 
 def test_a_real_process_against_the_embedded_demo():

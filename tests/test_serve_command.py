@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
+from livedash import cli
 from livedash.credentials import Credentials, Secret
 from livedash.serve.access import TOKEN_ENV
-from livedash.serve.command import banner, build_serve_parser, main, start_warnings
+from livedash.serve.command import banner, build_serve_parser, start_warnings
 from livedash.serve.viewer import (
     check_round_trip,
     passed_on_options,
@@ -30,23 +31,24 @@ REAL = ["--url", "https://ias.example.com/", "--user", "sup"]
 
 
 def parse(*argv: str):
-    """(the dashboard's parser, the parsed serve command line)."""
-    parser, dashboard = build_serve_parser()
-    return dashboard, parser.parse_args(list(argv))
+    """(the dashboard options serve passes on, the parsed serve command line)."""
+    parser, passed_on = build_serve_parser()
+    return passed_on, parser.parse_args(list(argv))
 
 
 def test_dashboard_options_reach_the_viewers_unchanged():
     hostile = "x;rm -rf ~ $(id) `id` \"'"
-    dashboard, args = parse(
+    passed_on, args = parse(
         *REAL, "--username", hostile, "--device-name", "SEP1", "--interval", "0.5",
         "--tz", "Europe/Rome", "--insecure", "--kiosk-page-seconds", "7", "--port", "9000",
-        "--max-viewers", "2", "--kiosk",
+        "--max-viewers", "2", "--kiosk", "--timeout", "3", "--max-body-mb", "8",
     )
-    options = passed_on_options(dashboard, args)
-    assert options == ["--interval", "0.5", "--insecure", "--tz", "Europe/Rome",
+    options = passed_on_options(passed_on, args)
+    assert options == ["--timeout", "3.0", "--insecure", "--max-body-mb", "8.0",
+                       "--interval", "0.5", "--tz", "Europe/Rome",
                        "--device-name", "SEP1", "--username", hostile,
                        "--kiosk-page-seconds", "7.0"]
-    check_round_trip(dashboard, args, options)  # parsed back: the same settings
+    check_round_trip(passed_on, args, options)  # parsed back: the same settings
     assert args.tz == ZoneInfo("Europe/Rome") and args.port == 9000
     argv = viewer_argv(args.url, args.user, options)
     assert argv[:3] == [sys.executable, "-m", "livedash.serve.viewer_entry"]
@@ -55,34 +57,63 @@ def test_dashboard_options_reach_the_viewers_unchanged():
     assert "--port" not in argv and "--max-viewers" not in argv
 
 
-def test_serve_only_and_demo_options_stay_with_serve():
-    dashboard, args = parse("--demo", "--demo-calls", "9", "--keyring",
-                                    "--host", "127.0.0.2")
-    assert passed_on_options(dashboard, args) == []
+def test_serve_only_and_demo_options_stay_with_serve(monkeypatch):
+    passed_on, args = parse("--demo", "--demo-calls", "9", "--demo-fault-rate", "0.1",
+                            "--host", "127.0.0.2", "--port", "9", "--max-viewers", "2")
+    assert passed_on_options(passed_on, args) == []
+    assert args.kiosk and args.demo_fault_rate == 0.1  # a kiosk without --kiosk
+    import importlib.util
+
+    real = importlib.util.find_spec  # --keyring is checked for the keyring package
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: object() if name == "keyring" else real(name, *a))
+    passed_on, args = parse(*REAL, "--keyring")
+    assert args.keyring and passed_on_options(passed_on, args) == []
+
+
+def test_the_viewers_timeout_and_defaults_are_the_dashboards():
+    """Serve's dashboard options default as the dashboard's do: nothing is passed on for
+    an option not given, and a viewer's parser reads the same values back."""
+    passed_on, args = parse(*REAL)
+    assert (args.timeout, args.interval, args.max_body_mb) == (10.0, 2.0, 32.0)
+    assert passed_on_options(passed_on, args) == []
+    check_round_trip(passed_on, args, [])
 
 
 def test_round_trip_check_catches_a_value_that_would_change():
-    dashboard, args = parse(*REAL, "--interval", "0.5")
+    passed_on, args = parse(*REAL, "--interval", "0.5")
     with pytest.raises(ValueError, match="--interval"):
-        check_round_trip(dashboard, args, ["--interval", "0.6"])
+        check_round_trip(passed_on, args, ["--interval", "0.6"])
+
+
+def one_error_line(capsys) -> str:
+    out, err = capsys.readouterr()
+    (line,) = err.splitlines()
+    assert out == "" and line.startswith("livedash: error: "), line
+    return line
 
 
 @pytest.mark.parametrize("argv,message", [
     ([*REAL, "--once"], "--once is not for serve"),
     ([*REAL, "--format", "json"], "--format is not for serve"),
-    ([*REAL, "--keyfile", "k.pem"], "--keyfile needs --certfile"),
-    (["--user", "sup"], "--url and --user are required"),
-    ([*REAL, "--public-url", "ftp://x/"], "--public-url must be"),
+    ([*REAL, "--keyfile", "k.pem"], "--keyfile applies only with --certfile"),
+    (["--user", "sup"], "--url is required"),
+    (["--url", "https://ias.example.com/"], "--user is required"),
+    ([*REAL, "--public-url", "ftp://x/"], "--public-url: must be the http:// or https://"),
     ([*REAL, "--max-viewers", "0"], "between 1 and 64"),
+    ([*REAL, "--port", "65536"], "--port: must be between 0 and 65535 (0: any free port)"),
     ([*REAL, "--password", "hunter2"], "there is no password option"),
+    ([*REAL, "--timeout", "0"], "--timeout: must be between 0.05 and 3600"),
+    (["--demo", "--url", "https://ias.example.com/"], "--url cannot be used with --demo"),
+    (["--demo", "--insecure"], "--insecure cannot be used with --demo"),
+    ([*REAL, "--demo-calls", "3"], "--demo-calls applies only with --demo"),
 ])
-def test_bad_command_lines_are_refused(argv, message, capsys):
-    with pytest.raises(SystemExit) as caught:
-        main(argv)
-    assert caught.value.code == 2
-    err = capsys.readouterr().err
-    assert message in err
-    assert "hunter2" not in err
+def test_bad_command_lines_are_refused(argv, message, capsys, monkeypatch):
+    monkeypatch.delenv("LIVEDASH_PASSWORD", raising=False)
+    assert cli.main(["serve", *argv]) == 2
+    line = one_error_line(capsys)
+    assert message in line, line
+    assert "hunter2" not in line
 
 
 def test_password_in_environment_token_not_passed_on():
@@ -115,7 +146,7 @@ def test_banner_prints_a_generated_token_once_and_says_what_viewers_cost():
 def test_non_loopback_without_tls_is_warned_about(extra, warned):
     _, args = parse(*REAL, *extra)
     warnings = "\n".join(start_warnings(args))
-    assert ("warning: listening on" in warnings and "without TLS" in warnings) == warned
+    assert ("listening on" in warnings and "without TLS" in warnings) == warned
     text = "\n".join(banner(args, args.url, 8000, "t", generated=True))
     assert "0.0.0.0:" not in text  # a wildcard address is not a URL a browser can open
 
@@ -165,12 +196,20 @@ async def test_serve_demo_end_to_end(tmp_path):
 def test_an_unreadable_certificate_is_a_clear_error(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv(TOKEN_ENV, raising=False)
     missing = tmp_path / "missing.pem"
-    assert main([*REAL, "--certfile", str(missing)]) == 2
-    assert "cannot use the TLS certificate or key" in capsys.readouterr().err
+    assert cli.main(["serve", *REAL, "--certfile", str(missing)]) == 2
+    assert "cannot use the TLS certificate or key" in one_error_line(capsys)
 
 
 def test_a_weak_token_from_the_environment_is_refused(capsys, monkeypatch):
     monkeypatch.setenv(TOKEN_ENV, "letmein")
-    assert main(REAL) == 2
-    err = capsys.readouterr().err
-    assert f"{TOKEN_ENV} must be at least 16" in err and "letmein" not in err
+    assert cli.main(["serve", *REAL]) == 2
+    line = one_error_line(capsys)
+    assert f"{TOKEN_ENV} must be at least 16" in line and "letmein" not in line
+
+
+def test_no_password_is_one_error_line_before_listening(capsys, monkeypatch):
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    monkeypatch.delenv("LIVEDASH_PASSWORD", raising=False)
+    assert cli.main(["serve", *REAL]) == 2  # stdin is not a terminal here
+    line = one_error_line(capsys)
+    assert "no password for sup at ias.example.com" in line and "--keyring" in line

@@ -16,15 +16,22 @@ import socket
 import ssl
 import sys
 from contextlib import ExitStack
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..cli import build_parser
-from ..credentials import Credentials, NoPassword, resolve_password
-from ..embedded_demo import DemoStartError, demo_credentials, embedded_demo
+from ..cli import (
+    Options,
+    Parser,
+    add_dashboard_options,
+    add_demo_options,
+    add_log_option,
+    add_server_options,
+    require,
+    resolve_server,
+)
+from ..exits import CommandError, ExitCode, UsageError, print_warning
 from ..logs import redact, setup_logging
-from ..once import ExitCode
-from ..settings import check_url, is_loopback
+from ..option_types import browser_url, whole_number
+from ..settings import is_loopback
 from .access import TOKEN_ENV, BadToken, token_from_environment, url_with_token
 from .server import Wallboard, WallboardConfig, start_wallboard, tls_context
 from .viewer import check_round_trip, passed_on_options, viewer_argv, viewer_environment
@@ -35,78 +42,46 @@ log = logging.getLogger(__name__)
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_MAX_VIEWERS = 4
-REFUSED = ("once", "format")  # dashboard options that make no sense for a served board
-IMPLIED = ("kiosk",)  # always on: what is served is read-only
+NOT_FOR_SERVE = ("--once", "--format")  # the dashboard's, which make no sense served
 
 
-def _int_between(low: int, high: int, what: str, note: str = ""):
-    """An argparse type: an integer from ``low`` to ``high``."""
+def build_serve_parser() -> tuple[Parser, Options]:
+    """(serve's parser, the dashboard options in it that every viewer gets too).
 
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be between {low} and {high}{note}")
-        return value
-
-    return parse
-
-
-_port = _int_between(0, 65535, "a port number", " (0: any free port)")
-_viewers = _int_between(1, 64, "a number")
-
-
-def build_serve_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
-    """(serve parser, dashboard parser): serve takes every dashboard option, plus its own."""
-    dashboard = build_parser()
-    parser = type(dashboard)(
+    Serve takes every dashboard option from the builders the dashboard's parser uses, so
+    an option added there reaches the viewers without a change here.
+    """
+    parser = Parser(
         prog="livedash serve",
-        parents=[dashboard],
-        conflict_handler="resolve",
         description="Serve the kiosk view to browsers (a wallboard). Every browser gets "
         "its own livedash process polling the recording server.",
         epilog=f"The page needs an access token: {TOKEN_ENV}, or one generated at start "
         "and printed once as the URL to open. The recording server's password is read "
         "from LIVEDASH_PASSWORD, the keyring (--keyring) or a prompt.",
     )
-    for action in parser._actions:  # argparse has no public way to hide inherited options
-        if action.dest in REFUSED or action.dest in IMPLIED:
-            action.help = argparse.SUPPRESS
+    parser.refused.update({option: f"{option} is not for serve: it always serves the live "
+                           "kiosk view" for option in NOT_FOR_SERVE})
+    passed_on = [*add_server_options(parser), *add_dashboard_options(parser, kiosk_implied=True),
+                 *add_log_option(parser)]
+    add_demo_options(parser)  # one demo server, in the serve process
     serve = parser.add_argument_group("serve")
-    serve.add_argument("--host", default=DEFAULT_HOST,
-                       help=f"address to listen on (default {DEFAULT_HOST}: this machine only)")
-    serve.add_argument("--port", type=_port, default=DEFAULT_PORT,
-                       help=f"port to listen on (default {DEFAULT_PORT})")
-    serve.add_argument("--public-url", metavar="URL",
-                       help="the URL browsers use, when a proxy is in front "
-                       "(e.g. https://wall.example.com/livedash/)")
-    serve.add_argument("--certfile", metavar="PATH", help="TLS certificate (PEM): https and wss")
-    serve.add_argument("--keyfile", metavar="PATH", help="its private key (PEM)")
-    serve.add_argument("--max-viewers", type=_viewers, default=DEFAULT_MAX_VIEWERS,
-                       metavar="N", help="browsers at a time; each runs a livedash process "
-                       f"polling the server (default {DEFAULT_MAX_VIEWERS})")
-    return parser, dashboard
-
-
-def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    for dest in REFUSED:
-        if getattr(args, dest) != parser.get_default(dest):
-            parser.error(f"--{dest} is not for serve: it always serves the live kiosk view")
-    if args.keyfile and not args.certfile:
-        parser.error("--keyfile needs --certfile")
-    if args.public_url:
-        parts = urlsplit(args.public_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
-            parser.error("--public-url must be the http:// or https:// URL browsers open, "
-                         "e.g. https://wall.example.com/livedash/")
-    if not args.demo:
-        if not args.url or not args.user:
-            parser.error("--url and --user are required (or use --demo)")
-        problem = check_url(args.url)
-        if problem:
-            parser.error(problem)
+    parser.option(serve, "--host", default=DEFAULT_HOST,
+                  help=f"address to listen on (default {DEFAULT_HOST}: this machine only)")
+    parser.option(serve, "--port", default=DEFAULT_PORT,
+                  type=whole_number(0, 65535, what="a port number", note=" (0: any free port)"),
+                  help=f"port to listen on (default {DEFAULT_PORT})")
+    parser.option(serve, "--public-url", metavar="URL", type=browser_url,
+                  help="the URL browsers use, when a proxy is in front "
+                  "(e.g. https://wall.example.com/livedash/)")
+    parser.option(serve, "--certfile", metavar="PATH",
+                  help="TLS certificate (PEM): https and wss")
+    parser.option(serve, "--keyfile", metavar="PATH", help="its private key (PEM)")
+    parser.option(serve, "--max-viewers", type=whole_number(1, 64, what="a number"),
+                  default=DEFAULT_MAX_VIEWERS, metavar="N",
+                  help="browsers at a time; each runs a livedash process polling the "
+                  f"server (default {DEFAULT_MAX_VIEWERS})")
+    parser.checks.append(require(parser, ("keyfile",), "certfile"))
+    return parser, passed_on
 
 
 def base_url(args: argparse.Namespace, port: int) -> str:
@@ -143,12 +118,12 @@ def banner(args: argparse.Namespace, url: str, port: int, token: str,
 
 
 def start_warnings(args: argparse.Namespace) -> list[str]:
-    """Warnings printed on stderr at start."""
+    """Warnings printed on stderr at start (``livedash: warning: …``)."""
     if is_loopback(args.host) or args.certfile:
         return []
-    return [f"livedash serve: warning: listening on {args.host} without TLS: the access "
-            "token and the live calls cross the network in clear. Use --certfile/--keyfile, "
-            "or a TLS proxy in front and --host 127.0.0.1."]
+    return [f"serve is listening on {args.host} without TLS: the access token and the "
+            "live calls cross the network in clear. Use --certfile/--keyfile, or a TLS "
+            "proxy in front and --host 127.0.0.1."]
 
 
 class _Redacted(logging.Filter):
@@ -166,47 +141,25 @@ def _log_to_stderr() -> None:
 
 
 def main(argv: list[str]) -> int:
-    parser, dashboard = build_serve_parser()
+    parser, passed_on = build_serve_parser()
     args = parser.parse_args(argv)
-    _check(parser, args)
     try:
         check_textual_serve()
         token, generated = token_from_environment()
     except (UnsupportedTextualServe, BadToken) as exc:
-        print(f"livedash serve: error: {exc}", file=sys.stderr)
-        return ExitCode.USAGE
+        raise UsageError(str(exc)) from None
     ssl_context = None
     if args.certfile:
         try:
             ssl_context = tls_context(args.certfile, args.keyfile)
         except (OSError, ssl.SSLError) as exc:
-            print(f"livedash serve: error: cannot use the TLS certificate or key: "
-                  f"{exc.strerror or exc}", file=sys.stderr)
-            return ExitCode.USAGE
-    options = passed_on_options(dashboard, args)
-    check_round_trip(dashboard, args, options)
+            raise UsageError(f"cannot use the TLS certificate or key: "
+                             f"{exc.strerror or exc}") from None
+    options = passed_on_options(passed_on, args)
+    check_round_trip(passed_on, args, options)
     with ExitStack() as stack:
-        if args.demo:
-            try:
-                url = stack.enter_context(embedded_demo(
-                    args.demo_calls, args.demo_seed, args.demo_fault_rate))
-            except DemoStartError as exc:
-                print(f"livedash serve: {exc}", file=sys.stderr)
-                return ExitCode.INTERNAL
-            credentials = demo_credentials()
-        else:
-            url = args.url
-            try:
-                password = resolve_password(args.user, urlsplit(url).hostname or url,
-                                            use_keyring=args.keyring, interactive=True)
-            except NoPassword as exc:
-                print(f"livedash serve: {exc}", file=sys.stderr)
-                return ExitCode.USAGE
-            except (KeyboardInterrupt, EOFError):
-                return ExitCode.USAGE
-            credentials = Credentials(args.user, password)
-        setup_logging(Path(args.log_file) if args.log_file else None, [credentials.password],
-                      username=credentials.username)
+        url, credentials = resolve_server(args, stack)
+        setup_logging(args.log_file, [credentials.password], username=credentials.username)
         _log_to_stderr()
         config = WallboardConfig(
             viewer_argv=viewer_argv(url, credentials.username, options),
@@ -226,11 +179,10 @@ async def _serve(args: argparse.Namespace, config: WallboardConfig, url: str,
     try:
         runner, port = await start_wallboard(wallboard, args.host, args.port, ssl_context)
     except OSError as exc:
-        print(f"livedash serve: error: cannot listen on {args.host}:{args.port}: "
-              f"{exc.strerror or exc}", file=sys.stderr)
-        return ExitCode.INTERNAL
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+                           ExitCode.INTERNAL) from None
     for warning in start_warnings(args):
-        print(warning, file=sys.stderr, flush=True)
+        print_warning(warning)
     print("\n".join(banner(args, url, port, config.token, generated)), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

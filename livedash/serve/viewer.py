@@ -12,53 +12,59 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from ..cli import Parser, build_parser
 from ..credentials import PASSWORD_ENV, Credentials
 from .access import TOKEN_ENV
 
-# Dashboard options that the serve process handles itself, or that make no sense for a
-# served viewer; everything else given to ``livedash serve`` reaches every viewer.
+# Options of serve's dashboard builders that are not passed on as given: the serve
+# process handles them itself. Everything else reaches every viewer.
 NOT_PASSED_ON = frozenset({
-    "help", "version",
     "url", "user",  # passed explicitly: with --demo they name the serve's demo server
     "keyring",  # the serve process resolves the password once
     "kiosk",  # always on
-    "once", "format",  # refused by serve
-    "demo", "demo_calls", "demo_seed", "demo_fault_rate",  # one demo server, in serve
 })
 
 
-def _long_option(action: argparse.Action) -> str:
-    return next((o for o in action.option_strings if o.startswith("--")),
-                action.option_strings[0])
+def _option(action: argparse.Action, value: object) -> str:
+    """The spelling of ``action`` that gives ``value``: its long form; for a switch that
+    is off, its ``--no-`` form if it has one (argparse.BooleanOptionalAction)."""
+    longs = [o for o in action.option_strings if o.startswith("--")] or action.option_strings
+    if value is False:
+        return next((o for o in longs if o.startswith("--no-")), longs[0])
+    return next((o for o in longs if not o.startswith("--no-")), longs[0])
 
 
-def passed_on_options(dashboard: argparse.ArgumentParser,
+def passed_on_options(options: Sequence[argparse.Action],
                       args: argparse.Namespace) -> list[str]:
-    """The dashboard options of ``args`` that differ from their defaults, as argv items.
+    """The ``options`` that ``args`` sets otherwise than a viewer's default, as argv items.
 
-    Generic over the dashboard's parser, so an option added to it later (a theme, a
-    threshold) reaches served viewers without a change here.
+    ``options`` are the actions serve's parser got from the dashboard's option builders
+    (``cli.add_dashboard_options`` and the others): an option added to them later (a
+    theme, a threshold) reaches served viewers without a change here.
     """
+    viewer = _viewer_parser()
     argv: list[str] = []
-    for action in dashboard._actions:  # argparse has no public list of its actions
-        if not action.option_strings or action.dest in NOT_PASSED_ON:
+    for action in options:
+        if action.dest in NOT_PASSED_ON:
             continue
-        value = getattr(args, action.dest, action.default)
-        if value == action.default or value is None:
+        value = getattr(args, action.dest)
+        if value is None or value == viewer.default(action.dest):
             continue
-        option = _long_option(action)
-        if isinstance(action, argparse._StoreTrueAction):
-            argv.append(option)
-        elif isinstance(action, argparse._StoreFalseAction):
-            argv.append(option)
+        if action.nargs == 0:  # a switch (store_true and the like): its flag alone
+            argv.append(_option(action, value))
         elif isinstance(value, list):
             for item in value:
-                argv += [option, str(item)]
+                argv += [_option(action, item), str(item)]
         else:
-            argv += [option, str(value)]  # a ZoneInfo prints as its key, a float as itself
+            argv += [_option(action, value), str(value)]  # a ZoneInfo prints as its key
     return argv
+
+
+def _viewer_parser() -> Parser:
+    """The command line a viewer parses: the dashboard's (``livedash --kiosk …``)."""
+    return build_parser()
 
 
 def viewer_argv(url: str, username: str, options: list[str]) -> list[str]:
@@ -79,12 +85,15 @@ def viewer_environment(credentials: Credentials,
     return environment
 
 
-def check_round_trip(dashboard: argparse.ArgumentParser, args: argparse.Namespace,
-                     options: list[str]) -> None:
-    """Every viewer must run with exactly the options given: parse them back and compare."""
-    parsed = dashboard.parse_args(["--kiosk", *options])
-    for action in dashboard._actions:
-        if not action.option_strings or action.dest in NOT_PASSED_ON:
+def check_round_trip(options: Sequence[argparse.Action], args: argparse.Namespace,
+                     argv: list[str]) -> None:
+    """Every viewer must run with exactly the options given: parse ``argv`` back as a
+    viewer does and compare each of ``options``. (Any server will do here: a viewer's
+    ``--url`` and ``--user`` are not among ``argv``, see :func:`viewer_argv`.)"""
+    parsed = _viewer_parser().parse_args(["--url", "http://127.0.0.1/", "--user", "viewer",
+                                          "--kiosk", *argv])
+    for action in options:
+        if action.dest in NOT_PASSED_ON:
             continue
         if getattr(parsed, action.dest) != getattr(args, action.dest):
-            raise ValueError(f"{_long_option(action)} would not reach the viewers unchanged")
+            raise ValueError(f"{_option(action, True)} would not reach the viewers unchanged")
