@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import signal
@@ -13,6 +14,7 @@ import pytest
 
 from livedash import cli
 from livedash.credentials import Credentials, Secret
+from livedash.serve import command as serve_command
 from livedash.serve.access import TOKEN_ENV
 from livedash.serve.command import banner, build_serve_parser, start_warnings
 from livedash.serve.viewer import (
@@ -78,6 +80,30 @@ def test_the_viewers_timeout_and_defaults_are_the_dashboards():
     assert (args.timeout, args.interval, args.max_body_mb) == (10.0, 2.0, 32.0)
     assert passed_on_options(passed_on, args) == []
     check_round_trip(passed_on, args, [])
+
+
+def test_a_new_dashboard_option_reaches_the_viewers(monkeypatch):
+    """What the dashboard's builder gains later (a theme, a bell, a switch that is on by
+    default) is passed on as given, in the spelling that gives its value back."""
+    real = cli.add_dashboard_options
+
+    def with_more(parser, **kwargs):
+        group = parser.add_argument_group("more")
+        return [*real(parser, **kwargs),
+                parser.option(group, "--theme", default="textual-dark"),
+                group.add_argument("--bell", action="store_true"),
+                group.add_argument("--history", action=argparse.BooleanOptionalAction,
+                                   default=True)]
+
+    monkeypatch.setattr(cli, "add_dashboard_options", with_more)  # the viewers' parser
+    monkeypatch.setattr(serve_command, "add_dashboard_options", with_more)
+    passed_on, args = parse(*REAL, "--no-history", "--theme", "livedash-high-contrast",
+                            "--bell")
+    options = passed_on_options(passed_on, args)
+    assert options == ["--theme", "livedash-high-contrast", "--bell", "--no-history"]
+    check_round_trip(passed_on, args, options)
+    passed_on, args = parse(*REAL, "--history", "--theme", "textual-dark")  # the defaults
+    assert passed_on_options(passed_on, args) == []
 
 
 def test_round_trip_check_catches_a_value_that_would_change():
