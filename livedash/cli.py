@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from . import __version__
 from .client import DEFAULT_MAX_BODY_BYTES, MIB, TlsOptions
-from .credentials import PASSWORD_ENV, Credentials, NoPassword, resolve_password
+from .credentials import PASSWORD_ENV, Credentials, NoPassword, Secret, resolve_password
 from .embedded_demo import DemoStartError, demo_credentials, embedded_demo
 from .exits import CommandError, ExitCode, UsageError, print_error, print_warning
 from .logs import current_log_path, install_excepthooks, log_uncaught, redact, setup_logging
@@ -337,6 +337,12 @@ def resolve_server(args: argparse.Namespace, stack: ExitStack, *,
     return args.url, Credentials(args.user, password)
 
 
+def secrets_of(args: argparse.Namespace, credentials: Credentials) -> list[Secret]:
+    """The passwords the log must mask: none for ``--demo``, whose password ("demo") is
+    public and would otherwise mask every "demo" in the log (paths, messages)."""
+    return [] if args.demo else [credentials.password]
+
+
 def server_settings(args: argparse.Namespace, url: str, credentials: Credentials) -> Settings:
     """The settings of :func:`add_server_options` (any command)."""
     return Settings(
@@ -468,7 +474,7 @@ def run_dashboard(argv: list[str]) -> int:
         url, credentials = resolve_server(
             args, stack, meanwhile=None if args.once else import_dashboard)
         settings = build_settings(args, url, credentials)
-        logging_to = setup_logging(args.log_file, [credentials.password],
+        logging_to = setup_logging(args.log_file, secrets_of(args, credentials),
                                    username=credentials.username)
         if args.log_file and logging_to is None:
             print_warning(f"cannot write the log file {args.log_file}; going on without one")

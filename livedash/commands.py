@@ -32,6 +32,7 @@ from .cli import (
     add_read_only_option,
     add_server_options,
     resolve_server,
+    secrets_of,
     server_settings,
 )
 from .errors import AuthError, FetchError, ForbiddenError
@@ -133,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         url, credentials = resolve_server(args, stack)
         settings = server_settings(args, url, credentials)
-        if setup_logging(args.log_file, [credentials.password],
+        if setup_logging(args.log_file, secrets_of(args, credentials),
                          username=credentials.username) is None:
             print_warning("the log file cannot be opened: this action is not audited "
                           "(see --log-file)")

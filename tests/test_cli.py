@@ -7,6 +7,7 @@ meets it, through a real pipe to ``head -1``.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import re
 import subprocess
@@ -312,3 +313,23 @@ def test_a_reader_that_stops_early_ends_livedash_quietly(big_server, fmt, tmp_pa
     assert len(done.stdout.splitlines()) == 1
     assert done.stderr.strip() == "0"  # livedash's exit status; nothing else on stderr
     assert "Traceback" not in log.read_text() and "BrokenPipe" not in log.read_text()
+
+
+def test_a_demo_run_masks_no_demo_in_the_log(tmp_path):
+    """The demo's password ("demo") is public: masking it would hide every "demo" in the
+    log (its path, the demo server's messages). A real password is still masked."""
+    from livedash.credentials import Credentials, Secret
+    from livedash.logs import setup_logging, shutdown_logging
+
+    demo = cli.build_parser().parse_args(["--demo"])
+    assert cli.secrets_of(demo, Credentials("supervisor", Secret("demo"))) == []
+    real = cli.build_parser().parse_args(["--url", "https://ias.example.com/", "--user", "u"])
+    secret = Secret("s3cr3t-pw-for-this-test")
+    assert cli.secrets_of(real, Credentials("u", secret)) == [secret]
+    log = tmp_path / "demo" / "livedash.log"
+    try:
+        setup_logging(log, cli.secrets_of(demo, Credentials("supervisor", Secret("demo"))))
+        logging.getLogger("livedash").warning("the demo server at %s", log)
+    finally:
+        shutdown_logging()
+    assert f"the demo server at {log}" in log.read_text()

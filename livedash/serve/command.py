@@ -27,6 +27,7 @@ from ..cli import (
     add_server_options,
     require,
     resolve_server,
+    secrets_of,
 )
 from ..exits import CommandError, ExitCode, UsageError, print_warning
 from ..logs import redact, setup_logging
@@ -159,7 +160,8 @@ def main(argv: list[str]) -> int:
     check_round_trip(passed_on, args, options)
     with ExitStack() as stack:
         url, credentials = resolve_server(args, stack)
-        setup_logging(args.log_file, [credentials.password], username=credentials.username)
+        setup_logging(args.log_file, secrets_of(args, credentials),
+                      username=credentials.username)
         _log_to_stderr()
         config = WallboardConfig(
             viewer_argv=viewer_argv(url, credentials.username, options),
