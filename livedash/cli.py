@@ -36,6 +36,7 @@ from .logs import current_log_path, install_excepthooks, log_uncaught, redact, s
 from .model import Filters
 from .safe_text import safe_text
 from .settings import Settings, check_url
+from .watch import parse_threshold
 
 # -- option values: each wrong one is a usage error naming what is allowed --------------
 
@@ -118,6 +119,13 @@ def _ca_bundle(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"cannot read {text} ({exc.strerror or type(exc).__name__})") from None
     return text
+
+
+def _threshold(text: str) -> float:
+    try:
+        return parse_threshold(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _log_file(text: str) -> Path:
@@ -279,6 +287,13 @@ def build_parser() -> Parser:
              help="seconds between polls (default 2)")
     p.option(watching, "--tz", type=_zone, metavar="ZONE",
              help="zone to show times in (default: this machine's)")
+    watch = p.add_argument_group("long calls and forgotten pauses")
+    p.option(watch, "--long-call", type=_threshold, metavar="DURATION",
+             help="mark calls at or over DURATION: 15m, 90s, 1h30m, 900")
+    p.option(watch, "--long-pause", type=_threshold, metavar="DURATION",
+             help="mark recordings paused for DURATION or longer: 2m")
+    watch.add_argument("--bell", action="store_true",
+                       help="ring the terminal bell when a recording crosses either")
     filters = p.add_argument_group("filters (all given must match)")
     for name, metavar in (("--device-name", "NAME"), ("--directory-number", "DN"),
                           ("--username", "USER"), ("--numeric-user-id", "ID")):
@@ -309,6 +324,8 @@ def build_parser() -> Parser:
         require(p, ("format",), "once"),
         require(p, ("kiosk_page_seconds",), "kiosk"),
         refuse_with(p, ("once",), "kiosk", "--once prints, a kiosk shows"),
+        refuse_with(p, ("long_call", "long_pause", "bell"), "once",
+                    "--once prints the recordings, it watches nothing"),
     ]
     return p
 
@@ -355,6 +372,9 @@ def build_settings(args: argparse.Namespace, url: str, credentials: Credentials)
         kiosk_page_seconds=args.kiosk_page_seconds,
         max_body_bytes=max(1, int(args.max_body_mb * MIB)),
         read_only=args.read_only,
+        long_call=args.long_call,
+        long_pause=args.long_pause,
+        bell=args.bell,
     )
 
 
