@@ -44,6 +44,7 @@ __all__ = [
     "parse_threshold",
     "pause_text",
     "short_duration",
+    "watch_details",
 ]
 
 # What a row over a threshold shows, symbol and word (colour only adds to it). A
@@ -122,6 +123,25 @@ def pause_text(pause: Pause, now: float) -> str:
     """``paused for 3:12``, or ``paused for at least 3:12``."""
     at_least = "at least " if pause.at_least else ""
     return f"paused for {at_least}{short_duration(now - pause.since)}"
+
+
+def watch_details(watch: Watch, rec: LiveRecording, now: float) -> tuple[str, str]:
+    """What a live recording's details say at ``now``: for how long it has been paused
+    ('' when it is not), and the marks it has, in words ('' when none)."""
+    pause = watch.pause(rec.id) if rec.is_paused else None
+    paused = ""
+    if pause is not None:
+        paused = pause_text(pause, now)
+        if pause.at_least:
+            paused += " (it began before livedash saw it)"
+    long_call, long_pause = watch.thresholds
+    marks = []
+    if watch.is_long_pause(rec.id, now):
+        marks.append(f"{LONG_PAUSE_MARK}: paused for {short_duration(long_pause)} or longer"
+                     " (--long-pause)")
+    if watch.is_long_call(rec, now):
+        marks.append(f"{LONG_CALL_MARK}: {short_duration(long_call)} or longer (--long-call)")
+    return paused, "; ".join(marks)
 
 
 class PauseTracker:
