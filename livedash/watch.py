@@ -21,7 +21,7 @@ can any other view (a wallboard) through :class:`Watch`:
 from __future__ import annotations
 
 import math
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Mapping
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
@@ -59,6 +59,7 @@ MAX_THRESHOLD = 24 * 3600.0
 
 _INF = math.inf
 _IS_PAUSED = attrgetter("is_paused")
+_ID = attrgetter("id")
 _SINCE = itemgetter(0)
 
 
@@ -265,12 +266,24 @@ class Watch:
         if threshold is None:
             self._from, self._ids = [], []
             return
-        # One pass and one sort per poll: about 2 ms for 10,000 records on a slow core.
+        # One pass and one sort per poll: about 2 ms for 10,000 records
+        # (benchmarks/bench_watch.py). The formula is long_call_from's, inlined: a
+        # function call per record would cost half as much again.
+        inf = _INF
         records = list(self._records.values())
-        times = [long_call_from(rec, threshold) for rec in records]
+        times = [-inf if rec.duration >= threshold else inf if rec.is_paused
+                 else rec.observed_at + (threshold - rec.duration) for rec in records]
+        if len(times) < 2:  # itemgetter of one index gives the item, not a tuple
+            order = [index for index, time in enumerate(times) if time != inf]
+            self._from = [times[index] for index in order]
+            self._ids = [records[index].id for index in order]
+            return
         order = sorted(range(len(times)), key=times.__getitem__)
-        self._from = [times[index] for index in order if times[index] != _INF]
-        self._ids = [records[index].id for index in order[:len(self._from)]]
+        in_order = itemgetter(*order)(times)
+        finite = bisect_left(in_order, inf)  # paused under the threshold: never over
+        self._from = list(in_order[:finite])
+        self._ids = list(map(_ID, itemgetter(*order[:finite])(records))) if finite > 1 else [
+            records[index].id for index in order[:finite]]
 
     # -- reading at a tick time ------------------------------------------------------------
 
