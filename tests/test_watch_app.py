@@ -76,7 +76,7 @@ async def test_without_thresholds_the_table_and_status_are_as_before(demo_server
         await start(app, pilot)
         await tick(app, pilot, 3600)
         assert "⚠" not in row_of(app, "alice-2") and " over " not in status(app)
-        assert "Marked" not in await details_of(app, pilot, "alice-2")
+        assert "Alert" not in await details_of(app, pilot, "alice-2")
 
 
 async def test_forgotten_pauses_are_marked_counted_and_told_in_the_details(demo_server, clock):
