@@ -26,12 +26,14 @@ from .settings import Settings
 from .status import describe_status
 from .store import LiveStore, PollDiff
 from .timefmt import format_clock
+from .watch import Thresholds, Watch
 from .widgets.filter_bar import FilterBar
 from .widgets.header_bar import HeaderBar
 from .widgets.kiosk_totals import KioskTotals
 from .widgets.recordings_table import RecordingsTable
 from .widgets.screens import DetailsScreen, HelpScreen, PasswordScreen, UnreadableScreen
 from .widgets.status_bar import StatusBar
+from .widgets.watch_commands import WatchCommands
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ class LiveDashApp(GuardedApp):
     """The dashboard: wiring only. How errors are kept from ending it: ``guard.py``."""
 
     TITLE = "livedash"
+    COMMANDS = GuardedApp.COMMANDS | {WatchCommands}  # Ctrl+P: thresholds and the bell
     CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "table.tcss"]
     # What each key does is told in keys.py (the help screen); tests/test_keys.py checks
     # that every key bound here is there. Two bindings of one key: check_action enables
@@ -91,6 +94,12 @@ class LiveDashApp(GuardedApp):
             backoff=backoff,
         )
         self._debounce = debounce
+        # Long calls and forgotten pauses (watch.py); a pause first seen more than two
+        # polls after the last look at its recording may have begun long before.
+        self.watch = Watch(Thresholds(settings.long_call, settings.long_pause),
+                           start=self.clock.monotonic(), max_gap=2 * settings.interval + 1)
+        self.bell_on = settings.bell
+        self.bells = 0  # times the bell rang (tests, and a headless run, count them)
         # Tests await this instead of sleeping: set after every poll outcome is shown.
         self.poll_settled = asyncio.Event()
         self.outcomes = 0  # poll outcomes shown so far (answers and failures)
@@ -114,7 +123,7 @@ class LiveDashApp(GuardedApp):
             yield FilterBar(self.settings.filters, debounce=self._debounce, id="filters")
         yield RecordingsTable(
             self.store, self.clock, self.settings.display_tz,
-            show_cursor=not self.settings.kiosk, id="recordings",
+            show_cursor=not self.settings.kiosk, watch=self.watch, id="recordings",
         )
         yield Static("", id="empty", markup=False)
         yield StatusBar(id="status")
@@ -197,6 +206,7 @@ class LiveDashApp(GuardedApp):
                          self.store.failure.attempt)
             diff = self.store.apply(message.result)
             if diff is not None:
+                self.watch.observe(self.store.records, self.clock.monotonic())
                 self.refresh_views(diff)
         except Exception as exc:  # a bug on the render path must not end a kiosk's week
             self.internal_error("showing the poll", exc)
@@ -281,7 +291,7 @@ class LiveDashApp(GuardedApp):
         view = describe_status(
             self.store, host=self.settings.host, interval=self.settings.interval,
             polling_paused=self.poller.paused, display_tz=self.settings.display_tz,
-            kiosk=self.settings.kiosk,
+            kiosk=self.settings.kiosk, watch_parts=self.watch.status_parts(self.tick_time()),
         )
         self.query_one(StatusBar).show(view)
         if self.settings.kiosk:
@@ -300,12 +310,35 @@ class LiveDashApp(GuardedApp):
         self.show_time()
         if self.store.expire_marks():
             self.table.sync(None)
-        self.table.tick(self._tick_times.next(self.clock.monotonic()))
+        now = self._tick_times.next(self.clock.monotonic())
+        self.table.tick(now)
+        self._ring_for_crossings(now)
         self._refresh_status()
         self._refresh_details()
         self._ticks += 1
         if self._ticks % HOUSEKEEPING_SECONDS == 0:
             housekeeping(self)
+
+    @guarded("setting the thresholds")
+    def set_thresholds(self, thresholds: Thresholds) -> None:
+        """New thresholds from now on (the palette): marks and counts at once; the bell
+        only for what crosses after (watch.py)."""
+        self.watch.set_thresholds(thresholds, self.tick_time())
+        self.table.relayout()
+        self._refresh_status()
+        self._refresh_details()
+
+    def tick_time(self) -> float:
+        """The time the table draws at (the last tick): counts and marks agree with it."""
+        drawn_at = self.table.tick_time
+        return self.clock.monotonic() if drawn_at is None else drawn_at
+
+    def _ring_for_crossings(self, now: float) -> None:
+        """--bell: one bell for a tick in which recordings crossed a threshold (each
+        recording's crossing comes once: watch.py)."""
+        if self.watch.crossings(now) and self.bell_on:
+            self.bells += 1
+            self.bell()
 
     @guarded("turning the kiosk page")
     def next_kiosk_page(self) -> None:

@@ -44,6 +44,7 @@ from .option_types import (
     mebibytes,
     probability,
     seconds,
+    threshold,
     user,
     whole_number,
     zone,
@@ -265,6 +266,15 @@ def add_dashboard_options(parser: Parser, *, kiosk_implied: bool = False) -> Opt
         parser.option(watching, "--tz", type=zone, metavar="ZONE",
                       help="zone to show times in (default: this machine's)"),
     ]
+    watch = parser.add_argument_group("long calls and forgotten pauses")
+    options += [
+        parser.option(watch, "--long-call", type=threshold, metavar="DURATION",
+                      help="mark calls at or over DURATION: 15m, 90s, 1h30m, 900"),
+        parser.option(watch, "--long-pause", type=threshold, metavar="DURATION",
+                      help="mark recordings paused for DURATION or longer: 2m"),
+        watch.add_argument("--bell", action="store_true",
+                           help="ring the terminal bell when a recording crosses either"),
+    ]
     filters = parser.add_argument_group("filters (all given must match)")
     for name, metavar in (("--device-name", "NAME"), ("--directory-number", "DN"),
                           ("--username", "USER"), ("--numeric-user-id", "ID")):
@@ -304,6 +314,8 @@ def build_parser() -> Parser:
     p.checks += [
         require(p, ("format",), "once"),
         refuse_with(p, ("once",), "kiosk", "--once prints, a kiosk shows"),
+        refuse_with(p, ("long_call", "long_pause", "bell"), "once",
+                    "--once prints the recordings, it watches nothing"),
     ]
     add_log_option(p)
     add_demo_options(p)
@@ -367,6 +379,9 @@ def build_settings(args: argparse.Namespace, url: str, credentials: Credentials)
         kiosk=args.kiosk,
         kiosk_page_seconds=args.kiosk_page_seconds,
         read_only=args.read_only,
+        long_call=args.long_call,
+        long_pause=args.long_pause,
+        bell=args.bell,
     )
 
 

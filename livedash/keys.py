@@ -35,7 +35,8 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("u", "the records the last poll could not read, and why", bound=("u",)),
     KeyHelp("L", "enter the password again, after the server rejected it (401)",
             bound=("L",)),
-    KeyHelp("Ctrl-P", "command palette (theme, screenshot, …)", bound=("ctrl+p",)),
+    KeyHelp("Ctrl-P", "command palette (theme, screenshot, long-call and long-pause "
+                      "thresholds, the bell, …)", bound=("ctrl+p",)),
     KeyHelp("?", "this help", kiosk=True, bound=("question_mark",)),
     KeyHelp("q  Ctrl-C", "quit", kiosk=True, bound=("q", "ctrl+c")),
 )
@@ -46,6 +47,9 @@ LEGEND: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("● REC", "recording"),
         ("❚❚ PAUSED", "recording paused (its duration stays at the server's value)"),
         ("✕ ENDED", "gone from the server: dimmed, fades out after a few seconds"),
+        ("⚠ LONG", "a call at or over --long-call"),
+        ("⚠ PAUSE", "paused for --long-pause or longer, from the first poll that saw the "
+                    "pause: the rest of the call is not being recorded"),
         ("green row", "new since the last poll"),
         ("amber row", "changed since the last poll (paused, resumed, other party)"),
     )),
@@ -55,6 +59,8 @@ LEGEND: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                     "line says what happens next"),
         ("✕ ERROR", "a poll failed and there is nothing to show yet"),
         ("❚❚ PAUSED", "polling paused"),
+        ("N over 15:00", "calls at or over --long-call"),
+        ("N paused over 2:00", "recordings paused for --long-pause or longer"),
     )),
 )
 

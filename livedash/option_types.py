@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .safe_text import safe_text
+from .watch import parse_threshold
 
 
 def _number(text: str, what: str) -> float:
@@ -71,6 +72,14 @@ def whole_number(low: int | None = None, high: int | None = None, *,
         return value
 
     return parse
+
+
+def threshold(text: str) -> float:
+    """``--long-call``/``--long-pause``: a duration such as 15m, 90s, 1h30m or 900."""
+    try:
+        return parse_threshold(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def zone(text: str) -> ZoneInfo:

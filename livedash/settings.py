@@ -31,6 +31,9 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     server_name: str = ""  # what the header calls the server; '' : host[:port] of the url
     read_only: bool = False  # --read-only: no supervisor actions (kiosk implies it)
+    long_call: float | None = None  # --long-call: seconds; None: no long-call marks
+    long_pause: float | None = None  # --long-pause: seconds; None: no forgotten-pause marks
+    bell: bool = False  # --bell: ring when a recording crosses either threshold
 
     def make_client(self, monotonic: Callable[[], float]) -> RecordingsClient:
         """The one RecordingsClient these settings describe (dashboard and --once alike)."""

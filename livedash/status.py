@@ -81,8 +81,10 @@ def _next_step(store: LiveStore, now_wall, kiosk: bool) -> str:
 
 
 def describe_status(store: LiveStore, *, host: str, interval: float, polling_paused: bool,
-                    display_tz: tzinfo | None, kiosk: bool = False) -> StatusView:
-    """The status line. ``kiosk``: no keys on a wall display, so no "press r" advice."""
+                    display_tz: tzinfo | None, kiosk: bool = False,
+                    watch_parts: Sequence[str] = ()) -> StatusView:
+    """The status line. ``kiosk``: no keys on a wall display, so no "press r" advice.
+    ``watch_parts``: long calls and pauses over their thresholds (``Watch.status_parts``)."""
     now_wall = store.clock.now()
     shown = len(store.records)
     parts = []
@@ -92,6 +94,7 @@ def describe_status(store: LiveStore, *, host: str, interval: float, polling_pau
     if store.has_data:  # before the first answer, "0 recordings" would be a claim
         parts.append(f"{shown} recording{'s' if shown != 1 else ''} "
                      f"({store.paused_count} paused)")
+        parts.extend(watch_parts)
     if store.unreadable:
         count = len(store.unreadable)
         parts.append(f"{count} record{'s' if count != 1 else ''} unreadable"

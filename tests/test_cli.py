@@ -83,6 +83,11 @@ BAD_OPTIONS = [
     (["--user", "u"], "--url", "is required"),
     (["--url", "https://ias.example.com/"], "--user", "is required"),
     (["--bogus", "x"], "--bogus", "unrecognized"),
+    (["--long-call", "15x"], "--long-call", "not a duration"),
+    (["--long-call", "0"], "--long-call", "between 1 second and 24 hours"),
+    (["--long-call", "1.5s"], "--long-call", "whole number of seconds"),
+    (["--long-pause=-2m"], "--long-pause", "between 1 second"),
+    (["--long-pause", ""], "--long-pause", "not a duration"),
 ]
 
 
@@ -116,6 +121,16 @@ def test_a_good_ca_bundle_is_accepted():
     assert args.max_body_mb == 32.0 and args.interval == 2.0 and args.format == "table"
 
 
+def test_long_call_long_pause_and_bell_reach_the_settings():
+    args = cli.build_parser().parse_args(
+        [*SERVER, "--long-call", "1h30m", "--long-pause", "2m", "--bell"])
+    settings = cli.build_settings(args, args.url, None)
+    assert (settings.long_call, settings.long_pause, settings.bell) == (5400, 120, True)
+    args = cli.build_parser().parse_args(SERVER)
+    settings = cli.build_settings(args, args.url, None)
+    assert (settings.long_call, settings.long_pause, settings.bell) == (None, None, False)
+
+
 # -- options that would be silently ignored are refused ---------------------------------
 
 REFUSED = [
@@ -130,6 +145,8 @@ REFUSED = [
     ([*SERVER, "--kiosk-page-seconds", "5"], ("--kiosk-page-seconds", "--kiosk")),
     ([*SERVER, "--kiosk", "--once"], ("--once", "--kiosk")),
     ([*SERVER, "--ca-bundle", certifi.where(), "--insecure"], ("--insecure", "--ca-bundle")),
+    ([*SERVER, "--once", "--long-call", "15m"], ("--long-call", "--once")),
+    ([*SERVER, "--once", "--bell"], ("--bell", "--once")),
 ]
 
 

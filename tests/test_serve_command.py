@@ -83,26 +83,29 @@ def test_the_viewers_timeout_and_defaults_are_the_dashboards():
 
 
 def test_a_new_dashboard_option_reaches_the_viewers(monkeypatch):
-    """What the dashboard's builder gains later (a theme, a bell, a switch that is on by
-    default) is passed on as given, in the spelling that gives its value back."""
+    """What the dashboard's builder gains later (a value, a flag, a switch that is on by
+    default; names no real option has) is passed on as given, in the spelling that gives
+    its value back."""
     real = cli.add_dashboard_options
 
     def with_more(parser, **kwargs):
         group = parser.add_argument_group("more")
         return [*real(parser, **kwargs),
-                parser.option(group, "--theme", default="textual-dark"),
-                group.add_argument("--bell", action="store_true"),
-                group.add_argument("--history", action=argparse.BooleanOptionalAction,
+                parser.option(group, "--sample-theme", default="textual-dark"),
+                group.add_argument("--sample-bell", action="store_true"),
+                group.add_argument("--sample-switch", action=argparse.BooleanOptionalAction,
                                    default=True)]
 
     monkeypatch.setattr(cli, "add_dashboard_options", with_more)  # the viewers' parser
     monkeypatch.setattr(serve_command, "add_dashboard_options", with_more)
-    passed_on, args = parse(*REAL, "--no-history", "--theme", "livedash-high-contrast",
-                            "--bell")
+    passed_on, args = parse(*REAL, "--no-sample-switch", "--sample-theme", "livedash-high-contrast",
+                            "--sample-bell")
     options = passed_on_options(passed_on, args)
-    assert options == ["--theme", "livedash-high-contrast", "--bell", "--no-history"]
+    assert options == ["--sample-theme", "livedash-high-contrast", "--sample-bell",
+                       "--no-sample-switch"]
     check_round_trip(passed_on, args, options)
-    passed_on, args = parse(*REAL, "--history", "--theme", "textual-dark")  # the defaults
+    # the defaults
+    passed_on, args = parse(*REAL, "--sample-switch", "--sample-theme", "textual-dark")
     assert passed_on_options(passed_on, args) == []
 
 

@@ -40,9 +40,11 @@ from ..model import LiveRecording
 from ..row_order import SortOrder, frozen_durations, view_rows, without_departed
 from ..store import LiveStore, PollDiff
 from ..table_layout import DURATION_WIDTH, PAD, TableLayout, compute_layout, duration_text, fit
+from ..watch import Watch
 from .table_paint import (
     RowPainter,
     TableStyles,
+    alert_cells,
     changed_lines,
     resolve_styles,
     row_strip,
@@ -81,6 +83,7 @@ class RecordingsTable(ScrollView, can_focus=True):
         "recordings-table--ended",
         "recordings-table--paused",
         "recordings-table--unknown",
+        "recordings-table--alert",
     }
 
     # Structure only; colours live in styles/table.tcss. The kiosk pages instead of
@@ -142,6 +145,7 @@ class RecordingsTable(ScrollView, can_focus=True):
         display_tz: tzinfo | None = None,
         *,
         show_cursor: bool = True,
+        watch: Watch | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -153,6 +157,7 @@ class RecordingsTable(ScrollView, can_focus=True):
         self.display_tz = display_tz
         self.show_cursor = show_cursor
         self.kiosk = not show_cursor
+        self.watch = watch  # long calls and forgotten pauses: rows' marks (table_paint)
         self.sort = SortOrder()
         # Durations are drawn at this (monotonic) time: the last tick's. None until read.
         self.tick_time: float | None = None
@@ -515,7 +520,7 @@ class RecordingsTable(ScrollView, can_focus=True):
         if layout is None or self._layout_line != line or layout.width != room:
             if layout is not None:
                 self._painter.clear()
-            layout = compute_layout(room, self._duration_width)
+            layout = compute_layout(room, self._duration_width + alert_cells(self.watch))
             self._layout = layout
             self._layout_line = line
         return layout
@@ -574,7 +579,7 @@ class RecordingsTable(ScrollView, can_focus=True):
         frame = self._pass or self._begin_pass()
         width, first, layout, styles, now, cursor, estimated = frame
         if y == 0:
-            return self._painter.header(layout, styles, self.sort, width)
+            return self._painter.header(layout, styles, self.sort, width, alert_cells(self.watch))
         index = first + y - 1
         rows = self._rows
         if not 0 <= index < len(rows):
@@ -584,16 +589,18 @@ class RecordingsTable(ScrollView, can_focus=True):
                                     styles=styles, line=self._layout_line, now=now)
         frozen = self._frozen.get(rec.id) if entry.ended else None
         text = duration_text(entry.timed, now, frozen=frozen, estimated=estimated)
-        if layout.duration is not None and len(text) > layout.duration.width:
+        if layout.duration and len(text) + alert_cells(self.watch) > layout.duration.width:
             self._grow_duration(len(text))
-        return row_strip(entry, text, layout, styles, width, cursor=index == cursor)
+        return row_strip(entry, text, layout, styles, width, cursor=index == cursor,
+                         watch=self.watch, now=now)
 
     def _grow_duration(self, cells: int) -> None:
         """A duration outgrew its column (a stuck call past 99 h): widen it next frame."""
         if cells > self._duration_width:
             self._duration_width = cells
-            self.call_later(self._relayout)
+            self.call_later(self.relayout)
 
-    def _relayout(self) -> None:
+    def relayout(self) -> None:
+        """Lay the columns out again (a duration outgrew its column, a threshold changed)."""
         self._clear_render_caches()
         self.refresh()

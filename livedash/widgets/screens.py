@@ -21,6 +21,7 @@ from ..model import LiveRecording, RecordError
 from ..safe_text import safe_text
 from ..table_layout import ESTIMATE
 from ..timefmt import format_datetime
+from ..watch import watch_details
 from .recordings_table import RecordingsTable
 
 
@@ -55,12 +56,16 @@ def _field_table(rows: list[tuple[str, str]]) -> Table:
 
 
 def recording_fields(rec: LiveRecording, zone: tzinfo | None, *, duration: str,
-                     ended: bool = False) -> list[tuple[str, str]]:
-    """The details of ``rec``; ``duration`` is the text its row shows (the same tick)."""
+                     ended: bool = False, paused: str = "",
+                     marks: str = "") -> list[tuple[str, str]]:
+    """The details of ``rec``; ``duration`` is the text its row shows (the same tick).
+
+    ``paused`` ("paused for 3:12") and ``marks`` ("⚠ LONG: …"): ``watch.watch_details``.
+    """
     if ended:
         state, note = "✕ ended (gone from the server)", "  (when its end was seen)"
     elif rec.is_paused:
-        state, note = "❚❚ paused", "  (frozen while paused)"
+        state, note = f"❚❚ {paused or 'paused'}", "  (frozen while paused)"
     else:
         state, note = "● recording", ""
     if duration.startswith(ESTIMATE):
@@ -69,6 +74,7 @@ def recording_fields(rec: LiveRecording, zone: tzinfo | None, *, duration: str,
         ("Id", rec.id),
         ("State", state),
         ("Duration", duration + note),
+        *([("Alert", marks)] if marks else []),
         ("Started at", format_datetime(rec.started_at, zone)),
         ("Local user", rec.username or "—"),
         ("Remote first name", rec.first_name or "—"),
@@ -98,8 +104,11 @@ class DetailsScreen(_Modal):
         if rec is not None:
             self.recording = rec
             self._duration = table.duration_text_of(rec)
-            return recording_fields(rec, self._zone, duration=self._duration,
-                                    ended=table.is_ended(rec_id))
+            ended = table.is_ended(rec_id)
+            watched = ("", "") if ended or table.watch is None else watch_details(
+                table.watch, rec, table.tick_time or 0.0)
+            return recording_fields(rec, self._zone, duration=self._duration, ended=ended,
+                                    paused=watched[0], marks=watched[1])
         if self.recording is None:
             return [("Id", rec_id), ("State", "gone from the server")]
         # faded out of the table since: as it was last seen, ended

@@ -24,6 +24,7 @@ from ..model import LiveRecording
 from ..row_order import SortOrder
 from ..store import RowMark
 from ..table_layout import PAD, TableLayout, cell_texts, fit, header_text
+from ..watch import MARK_WIDTH, Watch
 
 ROW_CACHE_SIZE = 4096
 
@@ -37,6 +38,7 @@ class TableStyles(NamedTuple):
     rows: dict  # RowMark → row style
     paused: dict  # RowMark → style of the "❚❚ PAUSED" cell
     unknown: dict  # RowMark → style of the dim "unknown"
+    alert: dict  # RowMark → style of a watch mark (⚠ LONG, ⚠ PAUSE)
     cursor: Style  # added over every segment of the cursor row
 
 
@@ -77,6 +79,7 @@ def resolve_styles(widget: Widget) -> TableStyles:
         rows=rows,
         paused={m: overlay(s, "recordings-table--paused") for m, s in rows.items()},
         unknown={m: overlay(s, "recordings-table--unknown") for m, s in rows.items()},
+        alert={m: overlay(s, "recordings-table--alert") for m, s in rows.items()},
         cursor=overlay(row, "recordings-table--cursor"),
     )
 
@@ -240,9 +243,10 @@ class RowPainter:
         return entry
 
     def header(self, layout: TableLayout, styles: TableStyles, order: SortOrder,
-               width: int) -> Strip:
-        """The header line: column names, the sort column marked ▲ or ▼."""
-        cache_key = (width, order, layout)
+               width: int, alert: int = 0) -> Strip:
+        """The header line: column names, the sort column marked ▲ or ▼; ``alert``:
+        the duration column's cells for marks (:func:`alert_cells`), left blank."""
+        cache_key = (width, order, layout, alert)
         cached = self._header
         if cached is not None and cached[0] == cache_key:
             return cached[1]
@@ -254,8 +258,11 @@ class RowPainter:
             sorted_here = column.key == order.key
             style = styles.header_sorted if sorted_here else header_style
             parts.append((pad, header_style))
-            parts.append((header_text(column.key, column.width, arrow if sorted_here else ""),
-                          style))
+            cells = column.width
+            if alert and column.key == "duration":
+                parts.append((" " * min(alert, cells), header_style))
+                cells = max(0, cells - alert)
+            parts.append((header_text(column.key, cells, arrow if sorted_here else ""), style))
             parts.append((pad, header_style))
         if layout.used < width:
             parts.append((" " * (width - layout.used), header_style))
@@ -266,18 +273,47 @@ class RowPainter:
         return strip
 
 
+def alert_cells(watch: Watch | None) -> int:
+    """Cells the duration column keeps at its left for a watch's mark: none while no
+    threshold is set (the table is then as it is without ``--long-call``).
+
+    The space between a mark and the duration is the duration's own first cell (a
+    column of 8 for ``0:12:34``); see :func:`duration_cell` for when there is none.
+    """
+    return MARK_WIDTH if watch is not None and watch.thresholds else 0
+
+
+def duration_cell(entry: RowEntry, duration: str, cells: int, styles: TableStyles,
+                  watch: Watch | None, now: float) -> list[Segment]:
+    """The duration column's ``cells``: the duration at the right and, while ``watch``
+    has a threshold, the row's mark at the left (⚠ LONG, ⚠ PAUSE at the tick time
+    ``now``; not on an ended row), in the alert style. Both are in the region the table
+    repaints at every tick: a mark appears at the tick its recording crosses."""
+    mark_cells = min(alert_cells(watch), cells)
+    room = cells - mark_cells
+    shown = [Segment(duration.rjust(room)[:room], entry.duration_style)]
+    if not mark_cells:
+        return shown
+    mark = "" if entry.ended else watch.mark(entry.timed, now)
+    if len(mark) >= mark_cells and len(duration) >= room:
+        mark = mark.replace(" ", "", 1)  # "⚠PAUSE 10:00:00": a space stays between them
+    mark_style = styles.alert[entry.mark] if mark else entry.duration_style
+    return [Segment(fit(mark, mark_cells), mark_style), *shown]
+
+
 def row_strip(entry: RowEntry, duration: str, layout: TableLayout, styles: TableStyles,
-              width: int, *, cursor: bool) -> Strip:
-    """A row's line: its kept cells around the ``duration`` text, in the cursor's style
-    when the cursor is on it, cut at ``width`` when the columns are wider."""
+              width: int, *, cursor: bool, watch: Watch | None = None,
+              now: float = 0.0) -> Strip:
+    """A row's line: its kept cells around the ``duration`` text (with ``watch``'s mark:
+    :func:`duration_cell`), in the cursor's style when the cursor is on it, cut at
+    ``width`` when the columns are wider."""
     column = layout.duration
     if column is None:
         segments = entry.before + entry.after
     else:
-        cells = column.width
         segments = [
             *entry.before,
-            Segment(duration.rjust(cells)[:cells], entry.duration_style),
+            *duration_cell(entry, duration, column.width, styles, watch, now),
             *entry.after,
         ]
     if cursor:
