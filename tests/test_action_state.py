@@ -6,8 +6,8 @@ from __future__ import annotations
 from livedash.action_state import (
     NO_FLAGS,
     PASSWORD_HINT,
-    ActionState,
     ActionsInFlight,
+    ActionState,
     Marks,
     StartRequest,
     asks_first,
