@@ -315,8 +315,8 @@ class ActionController:
         self._marks_shown = count
         line = self.app.query_one("#marks")
         line.display = count > 0
-        line.update(f"✓ {count} marked: P pause · R resume · X stop them · "  # type: ignore[attr-defined]
-                    "space unmarks the one under the cursor")
+        line.update(  # type: ignore[attr-defined]
+            f"✓ {count} marked · P pause · R resume · X stop them · space unmarks")
 
     # -- on screen ------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ __all__ = [
     "RowFlags",
     "StartRequest",
     "asks_first",
+    "plural",
     "recording_label",
     "start_notice",
     "start_request",
@@ -233,7 +234,8 @@ PASSWORD_HINT = ("Press L to enter the password again; nothing is sent again by 
                  "(repeated attempts can lock the account).")
 
 
-def _plural(count: int, word: str = "recording") -> str:
+def plural(count: int, word: str = "recording") -> str:
+    """``1 recording``, ``2 recordings``."""
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
@@ -252,8 +254,8 @@ def summarize(results: Sequence[ActionResult], labels: Mapping[str, str]) -> Not
         who = labels.get(done[0].target) or safe_text(done[0].target)
         lines.append(f"{action.done.capitalize()}: {who}")
     elif done:
-        lines.append(f"{action.done.capitalize()} {len(done)} of {_plural(len(results))}."
-                     if others else f"{action.done.capitalize()} {_plural(len(done))}.")
+        lines.append(f"{action.done.capitalize()} {len(done)} of {plural(len(results))}."
+                     if others else f"{action.done.capitalize()} {plural(len(done))}.")
     for result in others[:MAX_NOTICE_LINES]:
         who = labels.get(result.target) or safe_text(result.target)
         lines.append(f"{action.value.capitalize()} {who}: {result.message}")

@@ -14,15 +14,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from ..action_state import StartRequest, start_request
+from ..action_state import StartRequest, plural, start_request
 from ..actions import Action, StartMode
 
 # A question names at most this many recordings; the rest are counted ("… and 12 more").
 MAX_LISTED = 10
-
-
-def _plural(count: int) -> str:
-    return f"{count} recording{'s' if count != 1 else ''}"
 
 
 def _listing(rows: list[tuple[str, str, str]]) -> Table:
@@ -57,7 +53,7 @@ class ConfirmActionScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         verb = self.action.value.capitalize()
-        count = _plural(len(self.rows))
+        count = plural(len(self.rows))
         with Vertical(classes="dialog", id="confirm"):
             yield Label(f"{verb} {count}?", classes="dialog-title", id="confirm-title")
             yield Static(_listing(self.rows), id="confirm-list")
