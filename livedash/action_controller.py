@@ -79,7 +79,8 @@ class ActionController:
         self.client: ActionClient | None = (
             app.settings.make_action_client(app.clock) if self.allowed else None)
         self._rejected = False  # an action got 401: L asks for the password again
-        self._select_after_poll: str | None = None  # a started recording, to put the cursor on
+        # a recording just started, for the cursor: (its id, polls sent before the answer)
+        self._select_after_poll: tuple[str, int] | None = None
         self._marks_shown: int | None = None
         # Tests wait on this instead of sleeping: set after every answer is on screen.
         self.answered = asyncio.Event()
@@ -96,8 +97,10 @@ class ActionController:
 
     def usable(self, screen: Screen | None = None) -> bool:
         """Actions are on and the table's screen is in front (not under a dialog)."""
-        app = self.app
-        return self.allowed and (screen or app.screen) is app.screen_stack[0]
+        if not self.allowed:
+            return False
+        stack = self.app.screen_stack
+        return bool(stack) and (screen or stack[-1]) is stack[0]
 
     def password_rejected(self) -> bool:
         """The server rejected the password, on a poll or an action: ``L`` asks again, and
@@ -147,6 +150,8 @@ class ActionController:
     def act_on(self, action: Action, rec_id: str) -> None:
         """A button of the details dialog: this recording, whatever is marked."""
         rec = self.app.store.records.get(rec_id)
+        if not self.allowed:
+            return
         if rec is None:
             self._say(Notice(f"That recording has already ended: nothing to {action.value}.",
                              "information", 3))
@@ -273,7 +278,8 @@ class ActionController:
             if result is not None:
                 self._after([result])
                 if result.outcome is Outcome.DONE and result.recording_id:
-                    self._select_after_poll = result.recording_id
+                    self._select_after_poll = (result.recording_id,
+                                               self.app.poller.requests_sent)
                 self._say(start_notice(message.request, result))
         finally:
             self._settled()
@@ -300,9 +306,9 @@ class ActionController:
         if self.state.in_flight.confirmed(request):
             self.app.table.refresh()
         started = self._select_after_poll
-        if started is not None and started in self.app.store.records:
+        if started is not None and request > started[1]:  # the first poll that can show it
             self._select_after_poll = None
-            row = self.app.table.row_of(started)
+            row = self.app.table.row_of(started[0])  # None: not shown (the filters)
             if row is not None:
                 self.app.table.move_cursor(row)
         self.show_marks()
