@@ -11,10 +11,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Input, Static
 
+from .action_controller import (
+    KEY_ACTIONS,
+    ActionCommands,
+    ActionController,
+    ActionsAnswered,
+    StartAnswered,
+)
+from .actions import Action
 from .client import RecordingsClient
 from .clock import Clock, TickTimes
 from .credentials import Credentials, Secret
-from .errors import AuthError
 from .filter_labels import describe_filters
 from .guard import GuardedApp, guarded
 from .housekeeping import INTERVAL_SECONDS as HOUSEKEEPING_SECONDS
@@ -51,7 +58,8 @@ class LiveDashApp(GuardedApp):
     """The dashboard: wiring only. How errors are kept from ending it: ``guard.py``."""
 
     TITLE = "livedash"
-    COMMANDS = GuardedApp.COMMANDS | {WatchCommands}  # Ctrl+P: thresholds and the bell
+    # Ctrl+P: Textual's own, the supervisor actions, the thresholds and the bell
+    COMMANDS = GuardedApp.COMMANDS | {ActionCommands, WatchCommands}
     CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "table.tcss"]
     # What each key does is told in keys.py (the help screen); tests/test_keys.py checks
     # that every key bound here is there. Two bindings of one key: check_action enables
@@ -70,6 +78,13 @@ class LiveDashApp(GuardedApp):
         Binding("L", "login", "Password"),
         Binding("L", "login_not_needed", show=False),
         Binding("question_mark", "help", "Keys"),
+        # Supervisor actions: capitals change the server's state. Off (not even in the
+        # footer) with --read-only and --kiosk: check_action asks the ActionController.
+        Binding("space", "toggle_mark", "Mark"),
+        Binding("P", "pause_recordings", "Pause"),
+        Binding("R", "resume_recordings", "Resume"),
+        Binding("X", "stop_recordings", "Stop"),
+        Binding("N", "start_recording", "Start"),
     ]
     # narrow terminals: dialogs take the whole width (styles/app.tcss)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
@@ -89,7 +104,8 @@ class LiveDashApp(GuardedApp):
             decoder=settings.make_decoder(),
             interval=settings.interval,
             filters=settings.filters,
-            on_result=lambda result: self.post_message(PollSucceeded(result)),
+            on_result=lambda result: self.post_message(
+                PollSucceeded(result, self.poller.requests_sent)),
             on_error=lambda error, delay: self.post_message(PollFailed(error, delay)),
             backoff=backoff,
         )
@@ -107,6 +123,7 @@ class LiveDashApp(GuardedApp):
         self._tick_times = TickTimes()  # what each tick stands for: see clock.py
         self.tick_timer = None  # the 1 Hz timer (tests that step the clock pause it)
         self._binding_state: tuple[bool, bool] | None = None  # (paused, 401): see check_action
+        self.actions = ActionController(self)  # pause, resume, stop, start: the keys' work
         if settings.kiosk:
             self.add_class("-kiosk")
 
@@ -126,6 +143,8 @@ class LiveDashApp(GuardedApp):
             show_cursor=not self.settings.kiosk, watch=self.watch, id="recordings",
         )
         yield Static("", id="empty", markup=False)
+        if self.settings.actions_allowed:
+            yield Static("", id="marks", markup=False)  # "✓ 3 marked: …", when any are
         yield StatusBar(id="status")
         if not self.settings.kiosk:
             # without the palette hint, every key fits at 80 columns (Ctrl-P is in the
@@ -149,6 +168,7 @@ class LiveDashApp(GuardedApp):
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
+        await self.actions.aclose()
 
     def show_time(self) -> None:
         """The header's clock, from the injected clock (fixed in tests and snapshots)."""
@@ -158,6 +178,8 @@ class LiveDashApp(GuardedApp):
     def check_action(self, action: str, parameters) -> bool | None:
         if self.settings.kiosk:
             return action in self._KIOSK_ACTIONS
+        if action in KEY_ACTIONS:  # on, and the table in front (not under a dialog)
+            return self.actions.usable()
         if action == "pause_polling":
             return not self.poller.paused
         if action == "resume_polling":
@@ -171,8 +193,7 @@ class LiveDashApp(GuardedApp):
         return True
 
     def _password_rejected(self) -> bool:
-        failure = self.store.failure
-        return failure is not None and isinstance(failure.error, AuthError)
+        return self.actions.password_rejected()  # by a poll or by an action
 
     def _refresh_bindings_if_changed(self) -> None:
         """The footer follows check_action; recomposing it costs, so only on a change."""
@@ -208,6 +229,7 @@ class LiveDashApp(GuardedApp):
             if diff is not None:
                 self.watch.observe(self.store.records, self.clock.monotonic())
                 self.refresh_views(diff)
+                self.actions.poll_applied(message.request)
         except Exception as exc:  # a bug on the render path must not end a kiosk's week
             self.internal_error("showing the poll", exc)
         finally:
@@ -247,7 +269,20 @@ class LiveDashApp(GuardedApp):
     def _open_details(self, message: RecordingsTable.Opened) -> None:
         rec_id = message.recording_id
         if rec_id in self.store.records or rec_id in self.store.ended:
-            self.push_screen(DetailsScreen(rec_id, self.table, self.settings.display_tz))
+            self.push_screen(DetailsScreen(rec_id, self.table, self.settings.display_tz,
+                                           actions=self.settings.actions_allowed))
+
+    @on(DetailsScreen.ActionRequested)
+    def _act_from_details(self, message: DetailsScreen.ActionRequested) -> None:
+        self.actions.act_on(message.action, message.recording_id)
+
+    @on(ActionsAnswered)
+    def _actions_answered(self, message: ActionsAnswered) -> None:
+        self.actions.actions_answered(message)
+
+    @on(StartAnswered)
+    def _start_answered(self, message: StartAnswered) -> None:
+        self.actions.start_answered(message)
 
     def _refresh_details(self) -> None:
         """The details dialog, if open, shows what its row shows (same tick, same data)."""
@@ -262,6 +297,7 @@ class LiveDashApp(GuardedApp):
             self.table.sync(diff)
         self._refresh_status()
         self._refresh_details()
+        self.actions.show_marks()  # a filter or an ended recording may have unmarked some
         empty = self.query_one("#empty", Static)
         # Not while the first answer is on its way (a moment, and the status line says
         # "Asking …"): the table would shrink and grow back under it.
@@ -368,7 +404,8 @@ class LiveDashApp(GuardedApp):
     @guarded("showing the keys")
     def action_help(self) -> None:
         self.push_screen(HelpScreen(kiosk=self.settings.kiosk,
-                                    kiosk_page_seconds=self.settings.kiosk_page_seconds))
+                                    kiosk_page_seconds=self.settings.kiosk_page_seconds,
+                                    actions=self.settings.actions_allowed))
 
     @guarded("showing the unreadable records")
     def action_show_unreadable(self) -> None:
@@ -391,8 +428,26 @@ class LiveDashApp(GuardedApp):
                 # masked in the log file from now on, like the first password
                 add_secret(secret, username)
                 self.client.set_credentials(Credentials(username, secret))
+                self.actions.set_credentials(Credentials(username, secret))
                 self.poller.poll_now()
             except Exception as exc:
                 self.internal_error("using the new password", exc)
 
         self.push_screen(PasswordScreen(username, self.settings.server_label), retry_with)
+
+    # -- supervisor actions: the work is the ActionController's (action_controller.py) --
+
+    def action_toggle_mark(self) -> None:
+        self.actions.toggle_mark()
+
+    def action_pause_recordings(self) -> None:
+        self.actions.act_on_chosen(Action.PAUSE)
+
+    def action_resume_recordings(self) -> None:
+        self.actions.act_on_chosen(Action.RESUME)
+
+    def action_stop_recordings(self) -> None:
+        self.actions.act_on_chosen(Action.STOP)
+
+    def action_start_recording(self) -> None:
+        self.actions.start_dialog()

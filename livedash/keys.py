@@ -2,7 +2,9 @@
 
 A new key gets one entry here (and a test in ``tests/test_keys.py`` checks that every
 binding of the app and the table is listed). ``kiosk`` marks the keys that still work on
-a read-only wall display (``--kiosk``): the help there lists only those.
+a read-only wall display (``--kiosk``): the help there lists only those. ``action`` marks
+the supervisor actions' keys, which change the server's state: they work, and are
+listed, only when actions are on (not ``--read-only``, not ``--kiosk``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ class KeyHelp:
     keys: str  # as the user reads them: "s / S", "q  Ctrl-C"
     what: str
     kiosk: bool = False  # also works with --kiosk
+    action: bool = False  # a supervisor action: off with --read-only and --kiosk
     # the Textual key names this entry documents (tests/test_keys.py checks the bindings)
     bound: tuple[str, ...] = ()
 
@@ -24,7 +27,18 @@ KEYS: tuple[KeyHelp, ...] = (
             bound=("up", "down")),
     KeyHelp("PgUp PgDn", "a page up / down", bound=("pageup", "pagedown")),
     KeyHelp("Home End", "first / last row", bound=("home", "end")),
-    KeyHelp("Enter", "every field of the recording under the cursor", bound=("enter",)),
+    KeyHelp("Enter", "every field of the recording under the cursor (and, there, buttons "
+                     "to pause, resume or stop it)", bound=("enter",)),
+    KeyHelp("space", "mark / unmark the recording under the cursor: P R X act on the "
+                     "marked ones (a recording that ends loses its mark)",
+            action=True, bound=("space",)),
+    KeyHelp("P", "pause the marked recordings, or the one under the cursor: one at once, "
+                 "several after a question", action=True, bound=("P",)),
+    KeyHelp("R", "resume them (the same way)", action=True, bound=("R",)),
+    KeyHelp("X", "stop them: always asks first (a stopped recording cannot be resumed)",
+            action=True, bound=("X",)),
+    KeyHelp("N", "start recording a line: its device name or directory number, and the "
+                 "mode (media forking or dial-in)", action=True, bound=("N",)),
     KeyHelp("s / S", "sort by the next column / reverse the order (or click a column header)",
             bound=("s", "S")),
     KeyHelp("/", "edit the filters: Tab moves between them, typing re-queries after a "
@@ -65,6 +79,15 @@ LEGEND: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-def keys_for(*, kiosk: bool) -> list[KeyHelp]:
-    """The entries that work in this mode."""
-    return [entry for entry in KEYS if entry.kiosk or not kiosk]
+# Added to the legend's table part when supervisor actions are on.
+ACTION_LEGEND: tuple[tuple[str, str], ...] = (
+    ("✓", "marked with space: P R X act on the marked recordings"),
+    ("… PAUSING", "an action sent: until the server answers and the next poll shows "
+                  "the result (…RESUMING, …STOPPING)"),
+)
+
+
+def keys_for(*, kiosk: bool, actions: bool = True) -> list[KeyHelp]:
+    """The entries that work in this mode (``actions``: supervisor actions are on)."""
+    return [entry for entry in KEYS
+            if (entry.kiosk or not kiosk) and (actions or not entry.action)]

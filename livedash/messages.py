@@ -9,9 +9,12 @@ from .model import FetchResult
 
 
 class PollSucceeded(Message):
-    def __init__(self, result: FetchResult) -> None:
+    def __init__(self, result: FetchResult, request: int = 0) -> None:
         super().__init__()
         self.result = result
+        # the poller's number of the request this answers: a supervisor action answered
+        # after request n is confirmed only by the answer to a later one
+        self.request = request
 
 
 class PollFailed(Message):

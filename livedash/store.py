@@ -13,6 +13,7 @@ from enum import Enum
 from itertools import filterfalse
 from operator import attrgetter
 
+from .action_state import ActionState
 from .clock import Clock
 from .errors import FetchError
 from .model import FetchResult, Filters, LiveRecording, RecordError, reconcile
@@ -63,6 +64,9 @@ class LiveStore:
         # ended recordings still on screen while they fade out: id → last known record
         self.ended: dict[str, LiveRecording] = {}
         self._paused_count: tuple[dict, int] | None = None  # (records counted, count)
+        # marks (space) and supervisor actions under way: a recording that ends, or leaves
+        # with a filter, loses its mark here
+        self.actions = ActionState()
 
     # -- writing -----------------------------------------------------------------------
 
@@ -80,6 +84,7 @@ class LiveStore:
         self.unreadable = []
         self.ended.clear()
         self._marks.clear()
+        self.actions.marks.clear()
         self.failure = None
         return True
 
@@ -110,6 +115,8 @@ class LiveStore:
                 self.ended[rec_id] = old[rec_id]
                 self._marks[rec_id] = (RowMark.ENDED, fade_until)
         self.records = new
+        if self.actions.marks:
+            self.actions.marks.keep_only(new)
         self.unreadable = result.errors
         self.has_data = True
         self.last_success = self.clock.now()

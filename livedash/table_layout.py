@@ -36,6 +36,7 @@ __all__ = [
     "duration_text",
     "fit",
     "header_text",
+    "progress_text",
     "state_text",
 ]
 
@@ -62,6 +63,10 @@ STATE_ENDED = "✕ ENDED"
 UNKNOWN = "unknown"  # a caller without a name (drawn in its own style)
 ESTIMATE = "~"  # before a duration counted on locally while the view is stale or paused
 ELLIPSIS = "…"
+# A marked row (space) shows this in its first cell: the state column's left padding, so
+# that marks take no room from the columns and the layout stays as it is.
+MARK = "✓"
+IN_PROGRESS = "…"  # before the word of an action under way: "… PAUSING"
 
 STATE_WIDTH = 9  # "❚❚ PAUSED"
 DURATION_WIDTH = 8  # "~0:00:00" or "10:00:00"; grows when a duration needs more
@@ -223,6 +228,16 @@ def state_text(rec: LiveRecording, ended: bool) -> str:
     if ended:
         return STATE_ENDED
     return STATE_PAUSED if rec.is_paused else STATE_REC
+
+
+def progress_text(word: str, width: int = STATE_WIDTH) -> str:
+    """The state cell of a row with an action under way: ``… PAUSING``; where the space
+    would not fit the column (``…RESUMING``, ``…STOPPING``), without it: the column stays
+    as wide as ``❚❚ PAUSED`` rather than every row moving over for a moment's word."""
+    text = f"{IN_PROGRESS} {word.upper()}"
+    if cell_len(text) > width:
+        text = IN_PROGRESS + word.upper()
+    return text
 
 
 def cell_texts(rec: LiveRecording, *, ended: bool, zone: tzinfo | None) -> dict[str, str]:

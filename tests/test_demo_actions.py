@@ -129,3 +129,18 @@ def test_missing_recordings_are_409_for_every_action(demo_server):
     assert _put(demo_server, MISSING, "Pause").status_code == 409
     assert _put(demo_server, MISSING, "Resume").status_code == 409
     assert _delete(demo_server, MISSING).status_code == 409
+
+
+def test_a_held_action_waits_until_released_then_acts(demo_server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    demo_server.faults.inject_action("hold", 1)
+    with ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(_put, demo_server, KNOWN_IDS["bob"], "Pause")
+        assert demo_server.faults.wait_served("hold")  # it has arrived, and waits
+        assert not answer.done()
+        assert not any(r.method == "PUT" for r in demo_server.requests)  # not answered
+        assert demo_server.faults.release_held() == 1
+        assert answer.result(timeout=10).status_code == 204
+    assert demo_server.floor.recordings({"username": "bob"})[0]["isPaused"]
+    assert demo_server.faults.release_held() == 0

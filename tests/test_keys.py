@@ -36,3 +36,10 @@ def test_kiosk_help_lists_exactly_the_keys_that_work_there():
     assert {key for entry in keys_for(kiosk=True) for key in entry.bound} == working
     everything = keys_for(kiosk=False)
     assert len(everything) == len(KEYS) and everything[0].keys == "↑ ↓"
+
+
+def test_the_action_keys_are_listed_only_when_actions_are_on():
+    off = {entry.keys for entry in KEYS} - {entry.keys for entry in keys_for(
+        kiosk=False, actions=False)}
+    assert off == {"space", "P", "R", "X", "N"}
+    assert all(entry.action for entry in KEYS if entry.keys in off)

@@ -32,8 +32,10 @@ KINDS = (
     "huge", "hostile",
 )
 # Faults for action requests. "slow" delays, then acts; "drop" acts, then cuts the
-# connection before the answer (the client cannot know that the server acted).
-ACTION_KINDS = ("401", "403", "404", "500", "502_html", "503_html", "504", "slow", "drop")
+# connection before the answer (the client cannot know that the server acted); "hold"
+# waits until release_held(), then acts (a test freezes "an action under way").
+ACTION_KINDS = ("401", "403", "404", "500", "502_html", "503_html", "504", "slow", "drop",
+                "hold")
 # Random faults model transient trouble: never 401/403 (they stop a client's polling for
 # good), 404 (a configuration error, not a passing one) or huge (too heavy for a soak).
 RANDOM_KINDS = tuple(k for k in KINDS if k not in ("401", "403", "404", "huge"))
@@ -75,6 +77,8 @@ class FaultInjector:
         self.rate = rate
         self.kinds = kinds
         self.served: Counter[str] = Counter()  # faults handed out, by kind (for benchmarks)
+        # requests held by a "hold" fault: (their loop, what they wait on)
+        self._held: list[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = []
 
     def inject(self, kind: str, count: int | None = None, **params: Any) -> None:
         """Queue a fault for the next ``count`` requests (None: every request until cleared).
@@ -110,11 +114,30 @@ class FaultInjector:
                 self.kinds = tuple(kinds)
 
     def clear(self) -> None:
-        """Back to normal answers: the queues are emptied and the random rate set to 0."""
+        """Back to normal answers: the queues are emptied, the random rate set to 0 and
+        held requests released."""
         with self._lock:
             self._queue.clear()
             self._action_queue.clear()
             self.rate = 0.0
+        self.release_held()
+
+    async def held(self) -> None:
+        """Wait, on the server's loop, until :meth:`release_held` (a "hold" fault)."""
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
+        with self._lock:
+            self._held.append((loop, waiter))
+        await waiter
+
+    def release_held(self) -> int:
+        """Let every held request go on (from any thread); how many were held."""
+        with self._lock:
+            held, self._held = self._held, []
+        for loop, waiter in held:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(lambda w=waiter: w.done() or w.set_result(None))
+        return len(held)
 
     @property
     def pending(self) -> list[tuple[str, int | None]]:

@@ -197,10 +197,14 @@ def _act(action: Callable[[str], None], rec_id: str) -> web.Response:
 
 async def _acting(request: web.Request, act: Callable[[], web.Response]) -> web.StreamResponse:
     """``act()``'s answer, unless a fault was injected for the next action request."""
-    fault = request.app[STATE].faults.take_action()
+    faults = request.app[STATE].faults
+    fault = faults.take_action()
     if fault is None:
         return act()
     request[FAULT] = fault.kind
+    if fault.kind == "hold":  # until the test releases it: an action frozen under way
+        await faults.held()
+        return act()
     return await render_action(fault, request, act)
 
 

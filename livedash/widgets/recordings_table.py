@@ -84,6 +84,7 @@ class RecordingsTable(ScrollView, can_focus=True):
         "recordings-table--paused",
         "recordings-table--unknown",
         "recordings-table--alert",
+        "recordings-table--marked", "recordings-table--busy",  # supervisor actions
     }
 
     # Structure only; colours live in styles/table.tcss. The kiosk pages instead of
@@ -165,7 +166,7 @@ class RecordingsTable(ScrollView, can_focus=True):
         self._ids: list[str] = []
         self._ended: frozenset[str] = frozenset()
         self._frozen: dict[str, float] = {}  # ended id → duration when the end was seen
-        self._painter = RowPainter(display_tz, store.mark, lambda: self.call_later(self.refresh))
+        self._painter = RowPainter(display_tz, store, lambda: self.call_later(self.refresh))
         self._layout: TableLayout | None = None
         self._layout_line = 0  # the widget width the layout was made for
         self._duration_width = DURATION_WIDTH

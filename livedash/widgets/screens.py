@@ -12,11 +12,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
-from ..keys import LEGEND, keys_for
+from ..actions import Action
+from ..keys import ACTION_LEGEND, LEGEND, keys_for
 from ..model import LiveRecording, RecordError
 from ..safe_text import safe_text
 from ..table_layout import ESTIMATE
@@ -85,10 +87,30 @@ def recording_fields(rec: LiveRecording, zone: tzinfo | None, *, duration: str,
 
 class DetailsScreen(_Modal):
     """Every field of one recording. Its duration ticks with its row: the app calls
-    :meth:`refresh_fields` on every tick and poll, and the text is the row's own."""
+    :meth:`refresh_fields` on every tick and poll, and the text is the row's own.
 
-    def __init__(self, recording_id: str, table: RecordingsTable, zone: tzinfo | None):
+    With ``actions`` (not ``--read-only`` or ``--kiosk``): buttons, and their keys, to
+    pause, resume or stop this recording (:class:`ActionRequested` to the app).
+    """
+
+    BINDINGS = [
+        Binding("P", "act('pause')", "Pause"),
+        Binding("R", "act('resume')", "Resume"),
+        Binding("X", "act('stop')", "Stop"),
+    ]
+
+    class ActionRequested(Message):
+        """A button (or its key) asked for ``action`` on the recording shown."""
+
+        def __init__(self, action: Action, recording_id: str) -> None:
+            super().__init__()
+            self.action = action
+            self.recording_id = recording_id
+
+    def __init__(self, recording_id: str, table: RecordingsTable, zone: tzinfo | None,
+                 *, actions: bool = False):
         super().__init__()
+        self.actions = actions
         self.recording_id = recording_id
         self._table = table
         self._zone = zone
@@ -120,7 +142,27 @@ class DetailsScreen(_Modal):
         with VerticalScroll(classes="dialog"):
             yield Label("Live recording", classes="dialog-title")
             yield Static(_field_table(self._rows), id="details-fields")
-            yield Label("Esc to close", classes="dialog-hint")
+            if self.actions:
+                with Horizontal(classes="dialog-buttons", id="details-actions"):
+                    yield Button("Pause  P", id="details-pause", compact=True)
+                    yield Button("Resume  R", id="details-resume", compact=True)
+                    yield Button("Stop…  X", id="details-stop", variant="error",
+                                 compact=True)
+            yield Label("Esc to close" if not self.actions else
+                        "P pause · R resume · X stop (asks first) · Esc to close",
+                        classes="dialog-hint")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.actions if action == "act" else True
+
+    def action_act(self, action: str) -> None:
+        self.post_message(self.ActionRequested(Action(action), self.recording_id))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        name = (event.button.id or "").removeprefix("details-")
+        if name in ("pause", "resume", "stop"):
+            self.action_act(name)
 
     def refresh_fields(self) -> None:
         rows = self._read()
@@ -184,13 +226,15 @@ class HelpScreen(_Modal):
 
     BINDINGS = [Binding("question_mark", "dismiss", "Close")]
 
-    def __init__(self, *, kiosk: bool = False, kiosk_page_seconds: float = 10.0):
+    def __init__(self, *, kiosk: bool = False, kiosk_page_seconds: float = 10.0,
+                 actions: bool = True):
         super().__init__()
         self.kiosk = kiosk
+        self.actions = actions and not kiosk  # the supervisor actions' keys work
         self._page_seconds = kiosk_page_seconds
 
     def compose(self) -> ComposeResult:
-        entries = keys_for(kiosk=self.kiosk)
+        entries = keys_for(kiosk=self.kiosk, actions=self.actions)
         body = VerticalScroll(classes="dialog", id="help")
         # on the border, so it stays in sight while the list scrolls
         body.border_subtitle = "↑ ↓ PgUp PgDn scroll · Esc closes"
@@ -203,9 +247,10 @@ class HelpScreen(_Modal):
                     classes="help-note",
                 )
             yield Static(_key_table([(e.keys, e.what) for e in entries]), id="help-keys")
-            for title, rows in LEGEND:
+            for number, (title, rows) in enumerate(LEGEND):
+                legend = [*rows, *(ACTION_LEGEND if number == 0 and self.actions else ())]
                 yield Label(title, classes="dialog-title help-section")
-                yield Static(_key_table(list(rows)), classes="help-legend")
+                yield Static(_key_table(legend), classes="help-legend")
 
 
 class PasswordScreen(ModalScreen[str | None]):

@@ -20,10 +20,20 @@ from textual.cache import LRUCache
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ..action_state import NO_FLAGS, RowFlags
 from ..model import LiveRecording
 from ..row_order import SortOrder
-from ..store import RowMark
-from ..table_layout import PAD, TableLayout, cell_texts, fit, header_text
+from ..store import LiveStore, RowMark
+from ..table_layout import (
+    MARK,
+    PAD,
+    STATE_WIDTH,
+    TableLayout,
+    cell_texts,
+    fit,
+    header_text,
+    progress_text,
+)
 from ..watch import MARK_WIDTH, Watch
 
 ROW_CACHE_SIZE = 4096
@@ -40,6 +50,8 @@ class TableStyles(NamedTuple):
     unknown: dict  # RowMark → style of the dim "unknown"
     alert: dict  # RowMark → style of a watch mark (⚠ LONG, ⚠ PAUSE)
     cursor: Style  # added over every segment of the cursor row
+    marked: Style  # added over the mark (✓) of a row marked with space
+    busy: Style  # added over the state cell of a row with an action under way
 
 
 def resolve_styles(widget: Widget) -> TableStyles:
@@ -81,6 +93,8 @@ def resolve_styles(widget: Widget) -> TableStyles:
         unknown={m: overlay(s, "recordings-table--unknown") for m, s in rows.items()},
         alert={m: overlay(s, "recordings-table--alert") for m, s in rows.items()},
         cursor=overlay(row, "recordings-table--cursor"),
+        marked=overlay(Style(), "recordings-table--marked"),
+        busy=overlay(Style(), "recordings-table--busy"),
     )
 
 
@@ -144,20 +158,23 @@ class RowEntry(NamedTuple):
     before: list[Segment]  # cells left of the duration text
     after: list[Segment]  # cells right of the duration text
     duration_style: Style
+    flags: RowFlags = NO_FLAGS  # marked with space; the action under way
 
 
 class RowPainter:
     """The styled cells of each row and of the header, built once and kept.
 
-    ``mark`` reads a row's highlight (the store's); ``on_overflow`` is called when the
-    record of highlights drawn had to be dropped, so that the rows on screen are drawn
-    (and registered) again.
+    From the ``store``: a row's highlight (``mark``: new, changed, ended), and its mark
+    and action under way (``store.actions``). ``on_overflow`` is called when the record
+    of highlights drawn had to be dropped, so that the rows on screen are drawn (and
+    registered) again.
     """
 
-    def __init__(self, zone: tzinfo | None, mark: Callable[[str], RowMark],
+    def __init__(self, zone: tzinfo | None, store: LiveStore,
                  on_overflow: Callable[[], None], size: int = ROW_CACHE_SIZE):
         self.zone = zone
-        self.mark = mark
+        self.mark: Callable[[str], RowMark] = store.mark
+        self.actions = store.actions
         self.on_overflow = on_overflow
         self.size = size
         self.cache: LRUCache[str, RowEntry] = LRUCache(size)
@@ -195,11 +212,12 @@ class RowPainter:
         """The styled cells of a row (all but the duration), laid out for a ``line``
         cells wide; ``now`` is the tick time (which record the duration is drawn from)."""
         mark = self.mark(rec.id)
+        flags = self.actions.flags(rec.id)
         entry = self.cache.get(rec.id)
         timed = rec
         if entry is not None:
             timed = timed_record(entry.timed, rec, now)
-            if entry.mark is mark and entry.ended == ended and (
+            if entry.mark is mark and entry.ended == ended and entry.flags == flags and (
                     entry.record is rec or entry.record.same_but_duration(rec)):
                 if entry.record is not rec or entry.timed is not timed:
                     # the next poll's copy of the same row, or its new anchor in effect
@@ -212,6 +230,10 @@ class RowPainter:
             "state": styles.paused[row_mark] if rec.is_paused and not ended else row_style,
             "remote": row_style if rec.remote_name else styles.unknown[row_mark],
         }
+        marked, action = flags
+        if action is not None and not ended:  # "… PAUSING" until a poll shows the result
+            texts["state"] = progress_text(action.in_progress, STATE_WIDTH)
+            cell_styles["state"] = row_style + styles.busy
         pad = " " * PAD
         before: list[tuple[str, Style]] = []
         after: list[tuple[str, Style]] = []
@@ -229,7 +251,10 @@ class RowPainter:
             parts.append((pad, row_style))
         if layout.used < line:
             parts.append((" " * (line - layout.used), row_style))
-        entry = RowEntry(rec, timed, mark, ended, merge(before), merge(after), row_style)
+        if marked and not ended and before:  # in the first column's left padding
+            before[0] = (MARK, row_style + styles.marked)
+        entry = RowEntry(rec, timed, mark, ended, merge(before), merge(after), row_style,
+                         flags)
         drawn = self.drawn_marks
         if mark is RowMark.NONE:
             drawn.pop(rec.id, None)
