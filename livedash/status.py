@@ -81,8 +81,10 @@ def _next_step(store: LiveStore, now_wall, kiosk: bool) -> str:
 
 
 def describe_status(store: LiveStore, *, host: str, interval: float, polling_paused: bool,
-                    display_tz: tzinfo | None, kiosk: bool = False) -> StatusView:
-    """The status line. ``kiosk``: no keys on a wall display, so no "press r" advice."""
+                    display_tz: tzinfo | None, kiosk: bool = False,
+                    search_matches: int | None = None) -> StatusView:
+    """The status line. ``kiosk``: no keys on a wall display, so no "press r" advice.
+    ``search_matches``: the live recordings a quick search finds (None: no search)."""
     now_wall = store.clock.now()
     shown = len(store.records)
     parts = []
@@ -92,6 +94,8 @@ def describe_status(store: LiveStore, *, host: str, interval: float, polling_pau
     if store.has_data:  # before the first answer, "0 recordings" would be a claim
         parts.append(f"{shown} recording{'s' if shown != 1 else ''} "
                      f"({store.paused_count} paused)")
+        if search_matches is not None:
+            parts.append(f"{search_matches:,} of {shown:,} match")
     if store.unreadable:
         count = len(store.unreadable)
         parts.append(f"{count} record{'s' if count != 1 else ''} unreadable"

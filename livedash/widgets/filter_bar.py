@@ -1,13 +1,16 @@
-"""FilterBar: the four query filters of the LiveRecordings endpoint, one input each.
+"""FilterBar: the four query filters of the LiveRecordings endpoint, one input each (``f``).
 
 An empty field reads "any"; a field that filters is marked three ways, never by colour
 alone: a ▶ before its name, the name drawn reversed, its value bold (and the status
-line names the active filters).
+line names the active filters). Each field suggests values (``filter_suggestions.py``):
+those used before, and for User the users on a call now.
 """
 
 from __future__ import annotations
 
-from textual import on
+from collections.abc import Callable
+
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -15,8 +18,10 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label
 
+from ..filter_history import Suggestion
 from ..filter_labels import FILTER_LABELS
 from ..model import FILTER_NAMES, Filters
+from .filter_suggestions import FilterSuggestions
 
 # The vendor article's own examples: a tooltip, never a placeholder (greyed example
 # values in empty fields read as filters in effect).
@@ -42,10 +47,19 @@ class FilterBar(Horizontal):
     class Done(Message):
         """Enter: the user is done typing; the app moves focus to the table."""
 
-    def __init__(self, filters: Filters, *, debounce: float = 0.4, id: str | None = None):
+    class Left(Message):
+        """Focus left the bar with ``filters`` in effect (sent: no change waits)."""
+
+        def __init__(self, filters: Filters) -> None:
+            super().__init__()
+            self.filters = filters
+
+    def __init__(self, filters: Filters, *, debounce: float = 0.4, id: str | None = None,
+                 suggest: Callable[[str], list[Suggestion]] | None = None):
         super().__init__(id=id)
         self._initial = filters
         self.debounce = debounce
+        self._suggest = suggest  # field name → the values it suggests (None: none)
         self._timer: Timer | None = None
         self._sent = filters
 
@@ -60,8 +74,10 @@ class FilterBar(Horizontal):
                 select_on_focus=False,
             )
             field.tooltip = (f"{FILTER_LABELS[name]}: exact match, e.g. {EXAMPLES[name]}. "
-                             "Empty: any")
+                             "Empty: any. ↓ lists the values it suggests")
             yield field
+            if self._suggest is not None:
+                yield FilterSuggestions(field, name, self._suggest, id=f"suggest-{name}")
 
     def on_mount(self) -> None:
         self._mark_active(self._initial)
@@ -105,6 +121,22 @@ class FilterBar(Horizontal):
         event.stop()
         self._emit()
         self.post_message(self.Done())
+
+    @on(FilterSuggestions.Completed)
+    def _completed(self, event: FilterSuggestions.Completed) -> None:
+        event.stop()
+        self._emit()  # a value chosen from the list is meant: no need to wait
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        # where focus goes is known once it has gone
+        self.call_after_refresh(self._check_left)
+
+    def _check_left(self) -> None:
+        focused = self.screen.focused if self.is_attached else None
+        if focused is not None and self in focused.ancestors:
+            return
+        self._emit()  # a value still waiting for the pause is sent now
+        self.post_message(self.Left(self._sent))
 
     def action_clear(self) -> None:
         """Escape clears the focused field; on an empty field it clears them all."""

@@ -1,0 +1,61 @@
+"""The dropdown of values a filter field suggests (textual-autocomplete's ``AutoComplete``).
+
+It opens as you type (values holding what is typed, case and accents ignored, those
+starting with it first) or with ↓ on an empty field (every value); ↑ ↓ choose, Enter
+or Tab puts the value in the field, Esc closes the list. Which values: the ones used
+before in this field (``filter_history.py``), and for User the users on a call now;
+each is marked by where it comes from, by symbol, not colour alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import itemgetter
+
+from textual.message import Message
+from textual.widgets import Input
+from textual_autocomplete import AutoComplete, DropdownItem, DropdownItemHit, TargetState
+
+from ..filter_history import Suggestion, rank
+
+# In front of each value: on a call now / used before (and not live now).
+LIVE_MARK = "● "
+USED_MARK = "↺ "
+MAX_SHOWN = 50  # the list scrolls; more would be a list to read, not a suggestion
+
+
+class FilterSuggestions(AutoComplete):
+    """Suggestions for one filter field; ``source(field)`` gives its current values."""
+
+    class Completed(Message):
+        """A suggestion was put in the field: the filter can be sent at once."""
+
+    def __init__(self, target: Input, field: str,
+                 source: Callable[[str], list[Suggestion]], *, id: str | None = None):
+        super().__init__(target, id=id)
+        self.field = field
+        self._source = source
+
+    def get_candidates(self, target_state: TargetState) -> list[DropdownItem]:
+        return [DropdownItem(item.value, prefix=LIVE_MARK if item.live else USED_MARK)
+                for item in self._source(self.field)]
+
+    def get_matches(self, target_state: TargetState, candidates: list[DropdownItem],
+                    search_string: str) -> list[DropdownItem]:
+        """Substring matches, those starting with the text first, then in the order
+        given (used before, most recent first; then live); at most ``MAX_SHOWN``."""
+        if not search_string:
+            return candidates[:MAX_SHOWN]
+        scored = []
+        for order, candidate in enumerate(candidates):
+            score, offsets = rank(search_string, candidate.value)
+            if score > 0:
+                scored.append((-score, order, candidate, offsets))
+        scored.sort(key=itemgetter(0, 1))
+        return [DropdownItemHit(self.apply_highlights(candidate.main, offsets),
+                                prefix=candidate.prefix)
+                for _, _, candidate, offsets in scored[:MAX_SHOWN]]
+
+    def post_completion(self) -> None:
+        super().post_completion()
+        self.post_message(self.Completed())
