@@ -280,9 +280,12 @@ class LiveDashApp(GuardedApp):
         if field != "username":
             return suggestions(used)
         records = self.store.records
-        if self._live_users is None or self._live_users[0] is not records:
+        # Not from an answer filtered by user: typing in User sends it, and the users
+        # to choose from would shrink to the one typed so far.
+        if not self.store.filters.username and (
+                self._live_users is None or self._live_users[0] is not records):
             self._live_users = (records, live_usernames(records.values()))
-        return suggestions(used, self._live_users[1])
+        return suggestions(used, self._live_users[1] if self._live_users else ())
 
     @on(SearchBar.Changed)
     @guarded("searching")

@@ -37,7 +37,12 @@ ACTIVE_MARK = "▶ "
 class FilterBar(Horizontal):
     """Typing re-queries after a short pause; Enter at once; Escape clears."""
 
-    BINDINGS = [Binding("escape", "clear", "Clear filter (on an empty one: all)")]
+    BINDINGS = [
+        Binding("escape", "clear", "Clear filter (on an empty one: all)"),
+        # before the suggestion list sees it, while it is open with nothing chosen
+        # (check_action): Enter sends what is typed, the list does not replace it
+        Binding("enter", "send_typed", show=False, priority=True),
+    ]
 
     class Changed(Message):
         def __init__(self, filters: Filters) -> None:
@@ -76,11 +81,16 @@ class FilterBar(Horizontal):
             field.tooltip = (f"{FILTER_LABELS[name]}: exact match, e.g. {EXAMPLES[name]}. "
                              "Empty: any. ↓ lists the values it suggests")
             yield field
-            if self._suggest is not None:
-                yield FilterSuggestions(field, name, self._suggest, id=f"suggest-{name}")
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self._mark_active(self._initial)
+        if self._suggest is not None:
+            # On the screen, not in this one-line bar: a dropdown inside it would be cut
+            # to the bar's height (it is drawn over the screen wherever it is mounted).
+            await self.screen.mount(*(
+                FilterSuggestions(self.query_one(f"#filter-{name}", Input), name,
+                                  self._suggest, id=f"suggest-{name}")
+                for name in FILTER_NAMES))
 
     def _mark_active(self, filters: Filters) -> None:
         """Mark the fields whose filter is in effect (as sent, not as being typed)."""
@@ -121,6 +131,27 @@ class FilterBar(Horizontal):
         event.stop()
         self._emit()
         self.post_message(self.Done())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "send_typed":
+            return self._offering() is not None
+        return True
+
+    def _offering(self) -> FilterSuggestions | None:
+        """The open suggestion list of the focused field, if nothing was chosen in it."""
+        focused = self.screen.focused if self.is_attached else None
+        if not isinstance(focused, Input) or focused.parent is not self:
+            return None
+        for suggestions in self.screen.query(FilterSuggestions):
+            if suggestions.target is focused and suggestions.offers:
+                return suggestions
+        return None
+
+    async def action_send_typed(self) -> None:
+        suggestions = self._offering()
+        if suggestions is not None:
+            suggestions.action_hide()
+            await suggestions.target.action_submit()
 
     @on(FilterSuggestions.Completed)
     def _completed(self, event: FilterSuggestions.Completed) -> None:

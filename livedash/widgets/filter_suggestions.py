@@ -1,10 +1,12 @@
 """The dropdown of values a filter field suggests (textual-autocomplete's ``AutoComplete``).
 
 It opens as you type (values holding what is typed, case and accents ignored, those
-starting with it first) or with ↓ on an empty field (every value); ↑ ↓ choose, Enter
-or Tab puts the value in the field, Esc closes the list. Which values: the ones used
-before in this field (``filter_history.py``), and for User the users on a call now;
-each is marked by where it comes from, by symbol, not colour alone.
+starting with it first) or with ↓ on an empty field (every value). Tab puts the first
+(or the one chosen with ↑ ↓) in the field; Enter does so only after ↑ ↓: else it sends
+what is typed, as without a list (the filter bar's Enter, :attr:`offers`), so that a
+value that is the start of a suggestion can still be sent. Esc closes the list. Which
+values: the ones used before in this field (``filter_history.py``), and for User the
+users on a call now; each is marked by where it comes from, by symbol, not colour alone.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from operator import itemgetter
 
+from textual import events
 from textual.message import Message
 from textual.widgets import Input
 from textual_autocomplete import AutoComplete, DropdownItem, DropdownItemHit, TargetState
@@ -35,6 +38,22 @@ class FilterSuggestions(AutoComplete):
         super().__init__(target, id=id)
         self.field = field
         self._source = source
+        self.chosen = False  # ↑ ↓ pressed since the text last changed: Enter takes one
+
+    def on_mount(self) -> None:
+        # beside the library's own listener (its on_mount runs after this one)
+        self.target.message_signal.subscribe(self, self._note)
+
+    def _note(self, event: object) -> None:
+        if isinstance(event, events.Key) and event.key in ("up", "down"):
+            self.chosen = True
+        elif isinstance(event, Input.Changed):
+            self.chosen = False
+
+    @property
+    def offers(self) -> bool:
+        """The list is open and nothing was chosen in it: Enter sends what is typed."""
+        return bool(self.display) and not self.chosen
 
     def get_candidates(self, target_state: TargetState) -> list[DropdownItem]:
         return [DropdownItem(item.value, prefix=LIVE_MARK if item.live else USED_MARK)

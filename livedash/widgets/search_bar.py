@@ -16,7 +16,8 @@ from textual.message import Message
 from textual.widgets import Input, Label
 
 PLACEHOLDER = "user, remote party, number, state, start time or id"
-HINT = "Enter keeps it · Esc clears it"
+HINT_TYPING = "Enter keeps it · Esc clears it"
+HINT_KEPT = "/ changes it · Esc clears it"
 
 
 class SearchBar(Horizontal):
@@ -42,7 +43,7 @@ class SearchBar(Horizontal):
         yield Label("Search", id="search-label")
         yield Input(placeholder=PLACEHOLDER, id="search-input", compact=True,
                     select_on_focus=False)
-        yield Label(HINT, id="search-hint")
+        yield Label(HINT_TYPING, id="search-hint")
 
     @property
     def input(self) -> Input:
@@ -58,6 +59,12 @@ class SearchBar(Horizontal):
         field = self.input
         field.cursor_position = len(field.value)
         field.focus()
+
+    def on_descendant_focus(self) -> None:
+        self.query_one("#search-hint", Label).update(HINT_TYPING)
+
+    def on_descendant_blur(self) -> None:
+        self.query_one("#search-hint", Label).update(HINT_KEPT)
 
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
