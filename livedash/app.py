@@ -324,7 +324,7 @@ class LiveDashApp(GuardedApp):
         # Not while the first answer is on its way (a moment, and the status line says
         # "Asking …"): the table would shrink and grow back under it.
         show_empty = ((self.store.has_data or self.store.failure is not None)
-                      and not self.store.records and not self.store.ended)
+                      and not self.table.row_count)  # none at all, or none found
         empty.display = show_empty
         self.table.set_class(show_empty, "-empty")
         if show_empty:

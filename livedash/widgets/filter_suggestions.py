@@ -61,12 +61,14 @@ class FilterSuggestions(AutoComplete):
 
     def get_matches(self, target_state: TargetState, candidates: list[DropdownItem],
                     search_string: str) -> list[DropdownItem]:
-        """Substring matches, those starting with the text first, then in the order
-        given (used before, most recent first; then live); at most ``MAX_SHOWN``."""
+        """Substring matches but the text itself, those starting with it first, then in
+        the order given (used before, most recent first; then live); ``MAX_SHOWN``."""
         if not search_string:
             return candidates[:MAX_SHOWN]
         scored = []
         for order, candidate in enumerate(candidates):
+            if candidate.value == search_string:
+                continue  # already in the field: nothing to offer
             score, offsets = rank(search_string, candidate.value)
             if score > 0:
                 scored.append((-score, order, candidate, offsets))
@@ -77,4 +79,5 @@ class FilterSuggestions(AutoComplete):
 
     def post_completion(self) -> None:
         super().post_completion()
-        self.post_message(self.Completed())
+        # to the field, whence it bubbles to the filter bar (this list is on the screen)
+        self.target.post_message(self.Completed())
