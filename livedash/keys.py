@@ -27,16 +27,15 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("Enter", "every field of the recording under the cursor", bound=("enter",)),
     KeyHelp("s / S", "sort by the next column / reverse the order (or click a column header)",
             bound=("s", "S")),
-    KeyHelp("/", "search as you type: the rows narrow to those holding the text in any "
-                 "column but the duration (case and accents ignored: zoe finds Zoë; "
-                 "words anywhere in the row; digits find a phone number whatever its "
-                 "spacing). Enter keeps the search and returns to the table, Esc clears "
-                 "it (also from the table)", bound=("slash", "escape")),
+    KeyHelp("/", "search as you type, in every column but the duration: case and accents "
+                 "ignored (zoe finds Zoë), words anywhere in the row, digits find a number "
+                 "whatever its spacing. Enter keeps the search, Esc clears it (also from "
+                 "the table)", bound=("slash", "escape")),
     KeyHelp("f", "edit the server filters (exact match): Tab moves between them, typing "
-                 "re-queries after a moment, Enter at once (and back to the table). "
-                 "↓ lists what a field suggests (● on a call now, ↺ used before), "
-                 "Enter or Tab takes it. Esc closes the list, then clears the field "
-                 "(on an empty field: all)", bound=("f",)),
+                 "re-queries after a moment, Enter at once and back to the table. ↓ lists "
+                 "a field's suggestions (● on a call now, ↺ used before): ↑ ↓ and Enter, "
+                 "or Tab, takes one; Esc closes the list, then clears the field (an empty "
+                 "one: all)", bound=("f",)),
     KeyHelp("r", "poll now (also: retry at once after an error)", bound=("r",)),
     KeyHelp("p", "pause / resume polling", bound=("p",)),
     KeyHelp("u", "the records the last poll could not read, and why", bound=("u",)),

@@ -207,3 +207,15 @@ async def test_the_help_names_slash_and_f(demo_server, clock):
         text = " ".join(" ".join(lines).split())
         assert "/ search as you type" in text and "f edit the server filters" in text
         assert "Esc clears it" in text
+
+
+async def test_at_80_columns_the_footer_shows_every_key_whole(demo_server, clock):
+    from textual.widgets import Footer
+
+    app = await started(demo_server, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(app, lambda: app.store.has_data)
+        await pilot.pause()
+        keys = [key for key in app.query_one(Footer).children if hasattr(key, "description")]
+        assert {"Search", "Filters", "Keys"} <= {key.description for key in keys}
+        assert all(key.region.right <= 80 for key in keys)

@@ -100,7 +100,7 @@ class RecordingsTable(ScrollView, can_focus=True):
         Binding("end", "cursor_end", "Last", show=False),
         Binding("enter", "open", "Open", show=False),
         Binding("s", "next_sort", "Sort"),
-        Binding("S,shift+s", "reverse_sort", "Reverse"),
+        Binding("S,shift+s", "reverse_sort", "Reverse", show=False),  # footer: 80 columns
     ]
 
     ALLOW_SELECT = False
