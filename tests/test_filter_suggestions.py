@@ -40,6 +40,16 @@ async def offered(pilot, field: str) -> list[str]:
     return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
 
 
+async def send_user(pilot, typed: str) -> Input:
+    """Type ``typed`` in the User field and Enter: sent as typed (the list open or not)."""
+    app = pilot.app
+    field = app.query_one("#filter-username", Input)
+    field.focus()
+    await pilot.press(*typed, "enter")
+    await until(app, lambda: app.store.has_data and app.store.filters.username == typed)
+    return field
+
+
 async def test_user_suggests_the_users_on_a_call_now(demo_server, clock, tmp_path):
     app = make_app(demo_server, clock, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -71,11 +81,8 @@ async def test_enter_sends_what_is_typed_tab_takes_the_suggestion(demo_server, c
     app = make_app(demo_server, clock, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await until(app, lambda: app.store.has_data)
-        field = app.query_one("#filter-username", Input)
-        field.focus()
         # Enter with the list open and nothing chosen: exactly what is typed
-        await pilot.press(*"ali", "enter")
-        await until(app, lambda: app.store.has_data and app.store.filters.username)
+        field = await send_user(pilot, "ali")
         assert demo_server.requests[-1].query == {"username": "ali"}
         assert isinstance(app.focused, RecordingsTable)
         # Tab: the first suggestion, sent at once (a chosen value needs no pause)
@@ -140,21 +147,17 @@ async def test_values_used_before_are_suggested_in_the_next_run(demo_server, clo
 
 async def test_command_line_filters_count_as_used(demo_server, clock, tmp_path):
     app = make_app(demo_server, clock, tmp_path, filters=Filters(username="bob"))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE):
         await until(app, lambda: app.store.has_data)
     saved = json.loads((tmp_path / HISTORY_FILE).read_text(encoding="utf-8"))
     assert saved["filters"]["username"] == ["bob"]
-    del pilot
 
 
 async def test_the_user_list_is_not_narrowed_by_the_user_filter(demo_server, clock, tmp_path):
     app = make_app(demo_server, clock, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await until(app, lambda: app.store.has_data)
-        field = app.query_one("#filter-username", Input)
-        field.focus()
-        await pilot.press(*"carol", "enter")
-        await until(app, lambda: app.store.has_data and app.store.filters.username)
+        field = await send_user(pilot, "carol")
         assert len(app.store.records) == 1
         field.focus()
         field.value = ""

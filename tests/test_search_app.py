@@ -47,6 +47,15 @@ def marked_texts(app, rec_id: str) -> list[str]:
             if segment.style is not None and segment.style.underline]
 
 
+async def search_for(pilot, text: str) -> None:
+    """The search line reads ``text`` (opened with / if need be), and the table shows it."""
+    bar = pilot.app.query_one(SearchBar)
+    if not bar.display:
+        await pilot.press("slash")
+    bar.input.value = text
+    await pilot.pause()
+
+
 async def started(demo_server, clock, **overrides) -> LiveDashApp:
     return LiveDashApp(settings_for(demo_server.url, **overrides), clock=clock,
                        debounce=0.05)
@@ -86,12 +95,11 @@ async def test_case_and_accents_are_ignored_and_matches_are_marked(demo_server, 
     app = await started(demo_server, clock)
     async with app.run_test(size=SIZE) as pilot:
         await until(app, lambda: app.store.has_data)
-        await pilot.press("slash", *"zoe")
+        await pilot.press("slash", *"zoe")  # typed
         await pilot.pause()
         assert shown_ids(app) == [ZOE_ID]
         assert marked_texts(app, ZOE_ID) == ["Zoë"]
-        app.query_one(SearchBar).input.value = "MULLER JURG"
-        await pilot.pause()
+        await search_for(pilot, "MULLER JURG")
         assert shown_ids(app) == [JURGEN_ID]
         assert marked_texts(app, JURGEN_ID) == ["Jürg", "Müller"]
 
@@ -101,13 +109,10 @@ async def test_digits_find_numbers_whatever_their_spacing(demo_server, clock):
     app = await started(demo_server, clock)
     async with app.run_test(size=SIZE) as pilot:
         await until(app, lambda: app.store.has_data)
-        await pilot.press("slash", *"+39 02 1234")
-        await pilot.pause()
+        await search_for(pilot, "+39 02 1234")
         assert shown_ids(app) == [KNOWN_IDS["alice-1"]]  # its number is +390212345678
         assert marked_texts(app, KNOWN_IDS["alice-1"]) == ["+39021234"]
-        search = app.query_one(SearchBar).input
-        search.value = "2212345"
-        await pilot.pause()
+        await search_for(pilot, "2212345")
         assert shown_ids(app) == [ZOE_ID]  # "+48 22 123 45 67"
         assert marked_texts(app, ZOE_ID) == ["22 123 45"]
 
