@@ -12,7 +12,9 @@ process_time for CPU), none asserted:
    per keystroke, what the table does with the rows: ``RowSearch.keep`` through
    ``row_order.view_rows`` (filter, then sort longest first) and the count of matches.
    Also the one-off cost of making every record's search key when the search opens
-   (``/``), and a keystroke without it (keys made on the way, the worst case).
+   (``/``), and a keystroke without it (keys made on the way, the worst case). And the
+   User filter's suggestions: the users on a call (made once per poll, when the list
+   is used) and, per keystroke, the values offered (``filter_history.ranked``).
 2. **In the app.** The real ``LiveDashApp`` headless at 160×50 on the demo server
    (in this process, no churn), after its first poll. Per keystroke: the app's own
    handler (``set_search`` + ``refresh_views``) and then drawing every table line of
@@ -44,6 +46,7 @@ from livedash.credentials import Credentials, Secret
 from livedash.decode import PollDecoder
 from livedash.demo.floor import Floor
 from livedash.demo.server import DEMO_PASSWORD, DEMO_USER, DemoServer
+from livedash.filter_history import live_usernames, ranked, suggestions
 from livedash.row_order import SortOrder, view_rows
 from livedash.search import RowSearch, parse_query
 from livedash.settings import Settings
@@ -90,6 +93,16 @@ def pure_narrowing(calls: int) -> dict:
     started = time.perf_counter()
     view_rows(records, order, now=10.0, keep=cold.keep(()))
     out["cold"] = ms(time.perf_counter() - started)
+    started = time.perf_counter()
+    users = live_usernames(records)
+    made = ms(time.perf_counter() - started)
+    offered = suggestions([], users)
+    worst = 0.0
+    for text in typed("zoe") + typed("anna"):
+        started = time.perf_counter()
+        ranked(text, offered, 50)
+        worst = max(worst, ms(time.perf_counter() - started))
+    out["users"] = (len(users), made, worst)
     return out
 
 
@@ -164,6 +177,9 @@ def report(calls: int, pure: dict, app: dict) -> None:
         handler, with_frame = app["keystrokes"][query]
         print(f"{query!r:<14}{found:>8,}  {median:>13.2f}{worst:>8.2f}  "
               f"{handler:>16.2f}{with_frame:>13.2f}")
+    users, made, worst = pure["users"]
+    print(f"User suggestions: {users:,} users on a call, listed in {made:.1f} ms (once per "
+          f"poll); the values offered per keystroke: at most {worst:.2f} ms")
     off, on = app["tick_off"], app["tick_on"]
     print(f"1 Hz tick CPU, no search:     median {statistics.median(off):.2f} ms, "
           f"max {max(off):.2f} ms")

@@ -19,7 +19,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,6 +38,7 @@ __all__ = [
     "history_path",
     "live_usernames",
     "rank",
+    "ranked",
     "suggestions",
 ]
 
@@ -193,6 +194,33 @@ def rank(typed: str, value: str) -> tuple[float, tuple[int, ...]]:
         return 0.0, ()
     start, end = spans[0]
     return (2.0 if start == 0 else 1.0), tuple(range(start, end))
+
+
+def ranked(typed: str, items: Sequence[Suggestion], limit: int
+           ) -> list[tuple[Suggestion, tuple[int, ...]]]:
+    """What a field offers for what is ``typed``: the items holding it (case and accents
+    ignored), those starting with it first, each group in the order given; not the typed
+    value itself (it is in the field already); at most ``limit``, with the offsets that
+    match. Nothing typed: the first ``limit`` items.
+
+    One ``find`` on a folded string per item: a 10,000-user floor per keystroke.
+    """
+    wanted = fold(typed.strip())
+    if not wanted:
+        return [(item, ()) for item in items[:limit]]
+    starting: list[Suggestion] = []
+    holding: list[Suggestion] = []
+    for item in items:
+        if item.value == typed:
+            continue
+        at = fold(item.value).find(wanted)
+        if at == 0:
+            starting.append(item)
+            if len(starting) >= limit:
+                break
+        elif at > 0 and len(holding) < limit:
+            holding.append(item)
+    return [(item, rank(typed, item.value)[1]) for item in (starting + holding)[:limit]]
 
 
 def history_path(state_dir: Path | None) -> Path:

@@ -17,6 +17,7 @@ from livedash.filter_history import (
     history_path,
     live_usernames,
     rank,
+    ranked,
     suggestions,
 )
 from livedash.model import Filters
@@ -134,3 +135,13 @@ def test_rank_prefers_values_starting_with_what_is_typed(typed, value, score):
 def test_rank_offsets_are_in_the_value():
     assert rank("ice", "alice") == (1.0, (2, 3, 4))
     assert rank("zoe", "Zoë") == (2.0, (0, 1, 2))
+
+
+def test_ranked_starting_first_then_holding_in_order_at_most_limit():
+    items = suggestions(["carol", "alice"], ["Álvaro", "bob", "malia", "al"])
+    found = [(item.value, offsets) for item, offsets in ranked("al", items, 10)]
+    # "al" itself is in the field already: not offered
+    assert found == [("alice", (0, 1)), ("Álvaro", (0, 1)), ("malia", (1, 2))]
+    assert [item.value for item, _ in ranked("a", items, 2)] == ["alice", "Álvaro"]
+    assert [item.value for item, _ in ranked("", items, 3)] == ["carol", "alice", "Álvaro"]
+    assert ranked("zz", items, 10) == []

@@ -169,3 +169,20 @@ def test_a_marked_cell_of_wide_characters_keeps_its_width():
     assert pieces == [("山", False), ("田", True), ("… ", False)]
     assert fit_marked("abc", 6, [(1, 2)], right=True) == [("   a", False), ("b", True),
                                                           ("c", False)]
+
+
+def test_the_status_line_counts_matches_with_thousands_separated():
+    from livedash.clock import FixedClock
+    from livedash.model import FetchResult, Filters
+    from livedash.status import describe_status
+    from livedash.store import LiveStore
+
+    store = LiveStore(FixedClock())
+    store.apply(FetchResult(Filters(), [rec(f"id-{n}") for n in range(10_000)]))
+
+    def parts(matches):
+        return describe_status(store, host="h", interval=2, polling_paused=False,
+                               display_tz=UTC, search_matches=matches).parts
+
+    assert "12 of 10,000 match" in parts(12)
+    assert not any("match" in part for part in parts(None))

@@ -12,14 +12,14 @@ users on a call now; each is marked by where it comes from, by symbol, not colou
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import itemgetter
 
 from textual import events
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input
 from textual_autocomplete import AutoComplete, DropdownItem, DropdownItemHit, TargetState
 
-from ..filter_history import Suggestion, rank
+from ..filter_history import Suggestion, ranked
 
 # In front of each value: on a call now / used before (and not live now).
 LIVE_MARK = "● "
@@ -56,26 +56,17 @@ class FilterSuggestions(AutoComplete):
         return bool(self.display) and not self.chosen
 
     def get_candidates(self, target_state: TargetState) -> list[DropdownItem]:
-        return [DropdownItem(item.value, prefix=LIVE_MARK if item.live else USED_MARK)
-                for item in self._source(self.field)]
+        """The values to show for what is typed, already matched, ordered and cut to
+        ``MAX_SHOWN`` (``filter_history.ranked``): a list item is built only for those,
+        not for each of the thousands of users a big floor has."""
+        typed = self.get_search_string(target_state)
+        return [DropdownItemHit(self.apply_highlights(Content(item.value), offsets),
+                                prefix=LIVE_MARK if item.live else USED_MARK)
+                for item, offsets in ranked(typed, self._source(self.field), MAX_SHOWN)]
 
     def get_matches(self, target_state: TargetState, candidates: list[DropdownItem],
                     search_string: str) -> list[DropdownItem]:
-        """Substring matches but the text itself, those starting with it first, then in
-        the order given (used before, most recent first; then live); ``MAX_SHOWN``."""
-        if not search_string:
-            return candidates[:MAX_SHOWN]
-        scored = []
-        for order, candidate in enumerate(candidates):
-            if candidate.value == search_string:
-                continue  # already in the field: nothing to offer
-            score, offsets = rank(search_string, candidate.value)
-            if score > 0:
-                scored.append((-score, order, candidate, offsets))
-        scored.sort(key=itemgetter(0, 1))
-        return [DropdownItemHit(self.apply_highlights(candidate.main, offsets),
-                                prefix=candidate.prefix)
-                for _, _, candidate, offsets in scored[:MAX_SHOWN]]
+        return candidates  # matched in get_candidates
 
     def post_completion(self) -> None:
         super().post_completion()
