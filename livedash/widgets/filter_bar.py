@@ -163,7 +163,9 @@ class FilterBar(Horizontal):
         self.call_after_refresh(self._check_left)
 
     def _check_left(self) -> None:
-        focused = self.screen.focused if self.is_attached else None
+        if not self.is_attached:  # the app is closing
+            return
+        focused = self.screen.focused
         if focused is not None and self in focused.ancestors:
             return
         self._emit()  # a value still waiting for the pause is sent now
