@@ -22,6 +22,7 @@ from .actions import Action
 from .client import RecordingsClient
 from .clock import Clock, TickTimes
 from .credentials import Credentials, Secret
+from .filter_history import FilterHistory, Suggestion, history_path, live_usernames, suggestions
 from .filter_labels import describe_filters
 from .guard import GuardedApp, guarded
 from .housekeeping import INTERVAL_SECONDS as HOUSEKEEPING_SECONDS
@@ -29,6 +30,8 @@ from .housekeeping import housekeeping
 from .logs import add_secret
 from .messages import PollFailed, PollSucceeded
 from .poller import Backoff, Poller
+from .safe_text import safe_text
+from .search import parse_query
 from .settings import Settings
 from .status import describe_status
 from .store import LiveStore, PollDiff
@@ -39,6 +42,7 @@ from .widgets.header_bar import HeaderBar
 from .widgets.kiosk_totals import KioskTotals
 from .widgets.recordings_table import RecordingsTable
 from .widgets.screens import DetailsScreen, HelpScreen, PasswordScreen, UnreadableScreen
+from .widgets.search_bar import SearchBar
 from .widgets.status_bar import StatusBar
 from .widgets.watch_commands import WatchCommands
 
@@ -52,6 +56,9 @@ def styles_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("livedash styles/ not found")
+
+
+_ACTIONS = Binding.Group("Act on rows")
 
 
 class LiveDashApp(GuardedApp):
@@ -72,19 +79,24 @@ class LiveDashApp(GuardedApp):
         Binding("r", "poll_now", "Poll now"),
         Binding("p", "pause_polling", "Pause polling"),
         Binding("p", "resume_polling", "Resume polling"),
-        Binding("slash", "focus_filters", "Filter"),
+        Binding("slash", "search", "Search"),
+        Binding("f", "focus_filters", "Filters"),
+        # from the table, with a search kept (Enter): clear it (in the line, Esc is its own)
+        Binding("escape", "clear_search", "Clear search"),
         Binding("u", "show_unreadable", "Unreadable", show=False),
         # in the footer only while the server rejects the password; else a short notice
         Binding("L", "login", "Password"),
         Binding("L", "login_not_needed", show=False),
-        Binding("question_mark", "help", "Keys"),
+        # not in the footer: the header says "? keys" (the footer keeps to 80 columns)
+        Binding("question_mark", "help", "Keys", show=False),
         # Supervisor actions: capitals change the server's state. Off (not even in the
         # footer) with --read-only and --kiosk: check_action asks the ActionController.
-        Binding("space", "toggle_mark", "Mark"),
-        Binding("P", "pause_recordings", "Pause"),
-        Binding("R", "resume_recordings", "Resume"),
-        Binding("X", "stop_recordings", "Stop"),
-        Binding("N", "start_recording", "Start"),
+        # One footer entry for the five ("space P R X N Act on rows"): each is in the help.
+        Binding("space", "toggle_mark", "Mark", group=_ACTIONS),
+        Binding("P", "pause_recordings", "Pause", group=_ACTIONS),
+        Binding("R", "resume_recordings", "Resume", group=_ACTIONS),
+        Binding("X", "stop_recordings", "Stop", group=_ACTIONS),
+        Binding("N", "start_recording", "Start", group=_ACTIONS),
     ]
     # narrow terminals: dialogs take the whole width (styles/app.tcss)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
@@ -122,8 +134,16 @@ class LiveDashApp(GuardedApp):
         self._ticks = 0
         self._tick_times = TickTimes()  # what each tick stands for: see clock.py
         self.tick_timer = None  # the 1 Hz timer (tests that step the clock pause it)
-        self._binding_state: tuple[bool, bool] | None = None  # (paused, 401): see check_action
+        # (paused, 401, search kept): see check_action
+        self._binding_state: tuple[bool, bool, bool] | None = None
         self.actions = ActionController(self)  # pause, resume, stop, start: the keys' work
+        # The filter values used before (suggestions), read before the loop runs: a
+        # small file. Values from the command line count as used. Kiosk: no filters.
+        self.history = None if settings.kiosk else FilterHistory.load(
+            history_path(settings.state_dir))
+        if self.history is not None:
+            self.history.remember(settings.filters)
+        self._live_users: tuple[dict, list[str]] | None = None  # (records, their users)
         if settings.kiosk:
             self.add_class("-kiosk")
 
@@ -137,7 +157,8 @@ class LiveDashApp(GuardedApp):
         if self.settings.kiosk:
             yield KioskTotals(id="totals")
         else:
-            yield FilterBar(self.settings.filters, debounce=self._debounce, id="filters")
+            yield FilterBar(self.settings.filters, debounce=self._debounce, id="filters",
+                            suggest=self._suggestions)
         yield RecordingsTable(
             self.store, self.clock, self.settings.display_tz,
             show_cursor=not self.settings.kiosk, watch=self.watch, id="recordings",
@@ -145,15 +166,21 @@ class LiveDashApp(GuardedApp):
         yield Static("", id="empty", markup=False)
         if self.settings.actions_allowed:
             yield Static("", id="marks", markup=False)  # "✓ 3 marked: …", when any are
+        if not self.settings.kiosk:
+            yield SearchBar(id="search")
         yield StatusBar(id="status")
         if not self.settings.kiosk:
             # without the palette hint, every key fits at 80 columns (Ctrl-P is in the
             # help; the header keeps "? keys" in sight on narrower terminals)
-            yield Footer(show_command_palette=False)
+            yield Footer(show_command_palette=False, compact=True)
 
     @property
     def table(self) -> RecordingsTable:
         return self.query_one(RecordingsTable)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
 
     def on_mount(self) -> None:
         self.title = f"livedash — {self.settings.host}"
@@ -162,13 +189,17 @@ class LiveDashApp(GuardedApp):
         if self.settings.kiosk:
             self.set_interval(self.settings.kiosk_page_seconds, self.next_kiosk_page)
         else:
+            self.search_bar.display = False
             self.table.focus()
+            self._save_history()
         self.show_time()
         self.refresh_views()
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
         await self.actions.aclose()
+        if self.history is not None and self.history.dirty:
+            self.history.save()  # closing: what a worker thread may not have written
 
     def show_time(self) -> None:
         """The header's clock, from the injected clock (fixed in tests and snapshots)."""
@@ -188,8 +219,10 @@ class LiveDashApp(GuardedApp):
             return self._password_rejected()
         if action == "login_not_needed":
             return not self._password_rejected()
-        if action == "focus_filters":  # already there: the footer shows the bar's own keys
+        if action in ("focus_filters", "search"):  # in a field: the footer shows its keys
             return not isinstance(self.focused, Input)
+        if action == "clear_search":
+            return self.table.search.query is not None and not isinstance(self.focused, Input)
         return True
 
     def _password_rejected(self) -> bool:
@@ -197,7 +230,8 @@ class LiveDashApp(GuardedApp):
 
     def _refresh_bindings_if_changed(self) -> None:
         """The footer follows check_action; recomposing it costs, so only on a change."""
-        state = (self.poller.paused, self._password_rejected())
+        state = (self.poller.paused, self._password_rejected(),
+                 self.table.search.query is not None)
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
@@ -264,6 +298,45 @@ class LiveDashApp(GuardedApp):
     def _filters_done(self) -> None:
         self.table.focus()
 
+    @on(FilterBar.Left)
+    @guarded("remembering the filters")
+    def _filters_left(self, message: FilterBar.Left) -> None:
+        if self.history is not None and self.history.remember(message.filters):
+            self._save_history()
+
+    def _save_history(self) -> None:
+        """Write the filter history in a worker thread (a file write: not on the loop)."""
+        if self.history is not None and self.history.dirty:
+            self.run_worker(self.history.save, thread=True, group="history",
+                            name="saving the filter history")
+
+    def _suggestions(self, field: str) -> list[Suggestion]:
+        """What filter ``field`` suggests: the values used before; User also the users
+        on a call now (from the store, worked out once per poll)."""
+        used = self.history.values(field) if self.history is not None else []
+        if field != "username":
+            return suggestions(used)
+        records = self.store.records
+        # Not from an answer filtered by user: typing in User sends it, and the users
+        # to choose from would shrink to the one typed so far.
+        if not self.store.filters.username and (
+                self._live_users is None or self._live_users[0] is not records):
+            self._live_users = (records, live_usernames(records.values()))
+        return suggestions(used, self._live_users[1] if self._live_users else ())
+
+    @on(SearchBar.Changed)
+    @guarded("searching")
+    def _search_changed(self, message: SearchBar.Changed) -> None:
+        self.table.set_search(parse_query(message.text))
+        self.refresh_views()  # the count, and the empty table's message
+
+    @on(SearchBar.Done)
+    @guarded("leaving the search")
+    def _search_done(self, message: SearchBar.Done) -> None:
+        self.table.set_search(parse_query(message.text))  # the same, or none at all
+        self.table.focus()
+        self.refresh_views()
+
     @on(RecordingsTable.Opened)
     @guarded("opening the recording")
     def _open_details(self, message: RecordingsTable.Opened) -> None:
@@ -302,7 +375,7 @@ class LiveDashApp(GuardedApp):
         # Not while the first answer is on its way (a moment, and the status line says
         # "Asking …"): the table would shrink and grow back under it.
         show_empty = ((self.store.has_data or self.store.failure is not None)
-                      and not self.store.records and not self.store.ended)
+                      and not self.table.row_count)  # none at all, or none found
         empty.display = show_empty
         self.table.set_class(show_empty, "-empty")
         if show_empty:
@@ -313,11 +386,15 @@ class LiveDashApp(GuardedApp):
         store = self.store
         if not store.has_data:
             return "Nothing to show yet: the server has not answered (see below)."
+        search = self.table.search.query
+        if search is not None and (store.records or store.ended):
+            return (f'No recording here matches the search "{safe_text(search.text.strip())}".'
+                    "\n/ to change it, Esc to clear it.")
         query = describe_filters(store.filters)  # its values already made safe
         if not query:
             return "No live recordings right now."
         keys = "" if self.settings.kiosk else (
-            "\nThe filters match exactly: / to change them, Esc in a field to clear it.")
+            "\nThe filters match exactly: f to change them, Esc in a field to clear it.")
         return f"No live recordings match {query}.{keys}"
 
     def _refresh_status(self) -> None:
@@ -328,6 +405,7 @@ class LiveDashApp(GuardedApp):
             self.store, host=self.settings.host, interval=self.settings.interval,
             polling_paused=self.poller.paused, display_tz=self.settings.display_tz,
             kiosk=self.settings.kiosk, watch_parts=self.watch.status_parts(self.tick_time()),
+            search_matches=self.table.search.match_count,
         )
         self.query_one(StatusBar).show(view)
         if self.settings.kiosk:
@@ -400,6 +478,15 @@ class LiveDashApp(GuardedApp):
     @guarded("opening the filters")
     def action_focus_filters(self) -> None:
         self.query_one("#filter-deviceName").focus()
+
+    @guarded("opening the search")
+    def action_search(self) -> None:
+        self.table.search.prepare(self.store.visible())  # not on the first keystroke
+        self.search_bar.open()
+
+    @guarded("clearing the search")
+    def action_clear_search(self) -> None:
+        self.search_bar.action_clear()
 
     @guarded("showing the keys")
     def action_help(self) -> None:

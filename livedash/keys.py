@@ -41,9 +41,15 @@ KEYS: tuple[KeyHelp, ...] = (
                  "mode (media forking or dial-in)", action=True, bound=("N",)),
     KeyHelp("s / S", "sort by the next column / reverse the order (or click a column header)",
             bound=("s", "S")),
-    KeyHelp("/", "edit the filters: Tab moves between them, typing re-queries after a "
-                 "moment, Enter at once (and back to the table), Esc clears the field "
-                 "(on an empty field: all)", bound=("slash", "escape")),
+    KeyHelp("/", "search as you type, in every column but the duration: case and accents "
+                 "ignored (zoe finds Zoë), words anywhere in the row, digits find a number "
+                 "whatever its spacing. Enter keeps the search, Esc clears it (also from "
+                 "the table)", bound=("slash", "escape")),
+    KeyHelp("f", "edit the server filters (exact match): Tab moves between them, typing "
+                 "re-queries after a moment, Enter at once and back to the table. ↓ lists "
+                 "a field's suggestions (● on a call now, ↺ used before): ↑ ↓ and Enter, "
+                 "or Tab, takes one; Esc closes the list, then clears the field (an empty "
+                 "one: all)", bound=("f",)),
     KeyHelp("r", "poll now (also: retry at once after an error)", bound=("r",)),
     KeyHelp("p", "pause / resume polling", bound=("p",)),
     KeyHelp("u", "the records the last poll could not read, and why", bound=("u",)),

@@ -6,6 +6,7 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .actions import Action, ActionClient
@@ -34,6 +35,9 @@ class Settings:
     long_call: float | None = None  # --long-call: seconds; None: no long-call marks
     long_pause: float | None = None  # --long-pause: seconds; None: no forgotten-pause marks
     bell: bool = False  # --bell: ring when a recording crosses either threshold
+    # where livedash keeps what it remembers between runs (the filter values used);
+    # None: the user's state directory (platformdirs)
+    state_dir: Path | None = None
 
     def make_client(self, monotonic: Callable[[], float]) -> RecordingsClient:
         """The one RecordingsClient these settings describe (dashboard and --once alike)."""

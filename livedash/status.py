@@ -82,9 +82,11 @@ def _next_step(store: LiveStore, now_wall, kiosk: bool) -> str:
 
 def describe_status(store: LiveStore, *, host: str, interval: float, polling_paused: bool,
                     display_tz: tzinfo | None, kiosk: bool = False,
-                    watch_parts: Sequence[str] = ()) -> StatusView:
+                    watch_parts: Sequence[str] = (),
+                    search_matches: int | None = None) -> StatusView:
     """The status line. ``kiosk``: no keys on a wall display, so no "press r" advice.
-    ``watch_parts``: long calls and pauses over their thresholds (``Watch.status_parts``)."""
+    ``watch_parts``: long calls and pauses over their thresholds (``Watch.status_parts``).
+    ``search_matches``: the live recordings a quick search finds (None: no search)."""
     now_wall = store.clock.now()
     shown = len(store.records)
     parts = []
@@ -94,6 +96,8 @@ def describe_status(store: LiveStore, *, host: str, interval: float, polling_pau
     if store.has_data:  # before the first answer, "0 recordings" would be a claim
         parts.append(f"{shown} recording{'s' if shown != 1 else ''} "
                      f"({store.paused_count} paused)")
+        if search_matches is not None:
+            parts.append(f"{search_matches:,} of {shown:,} match")
         parts.extend(watch_parts)
     if store.unreadable:
         count = len(store.unreadable)

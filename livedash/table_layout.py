@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import tzinfo
 from typing import NamedTuple
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len, get_character_cell_size, set_cell_size
 
 from .model import LiveRecording
 from .safe_text import safe_text
@@ -35,6 +35,7 @@ __all__ = [
     "compute_layout",
     "duration_text",
     "fit",
+    "fit_marked",
     "header_text",
     "progress_text",
     "state_text",
@@ -206,6 +207,43 @@ def fit(text: str, width: int, right: bool = False) -> str:
         stripped = cut.rstrip(" ")
         return stripped + ELLIPSIS + " " * (width - 1 - cell_len(stripped))
     return cut + ELLIPSIS
+
+
+def fit_marked(text: str, width: int, spans: list[tuple[int, int]],
+               right: bool = False) -> list[tuple[str, bool]]:
+    """``fit(text, width, right)`` in pieces, each marked when it lies in one of ``spans``
+    (sorted, disjoint ``(start, end)`` character ranges of ``text``: a search's matches).
+
+    The pieces join to exactly what :func:`fit` draws: a match cut by the column's edge
+    is marked up to the edge; the ellipsis and the padding are never marked.
+    """
+    fitted = fit(text, width, right)
+    if not spans or not fitted:
+        return [(fitted, False)] if fitted else []
+    length = cell_len(text)
+    if length <= width:  # whole, padded: the text starts after the padding when right
+        offset, kept = (width - length if right else 0), len(text)
+    else:  # cut: the characters that fit in width - 1 cells, then "…"
+        offset, kept, cells = 0, 0, 0
+        if width > 1:
+            for ch in text:
+                cells += get_character_cell_size(ch)
+                if cells > width - 1:
+                    break
+                kept += 1
+    pieces: list[tuple[str, bool]] = []
+    at = 0  # in fitted
+    for start, end in spans:
+        start, end = min(start, kept) + offset, min(end, kept) + offset
+        if start >= end:
+            continue
+        if at < start:
+            pieces.append((fitted[at:start], False))
+        pieces.append((fitted[start:end], True))
+        at = end
+    if at < len(fitted):
+        pieces.append((fitted[at:], False))
+    return pieces
 
 
 def header_text(key: str, width: int, arrow: str = "") -> str:

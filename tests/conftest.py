@@ -63,6 +63,15 @@ async def make_client(demo_server):
         await client.aclose()
 
 
+@pytest.fixture(autouse=True)
+def private_state_dir(tmp_path, monkeypatch):
+    """No test reads or writes the user's own state directory (the filter history):
+    platformdirs finds it under XDG_STATE_HOME, here a fresh folder per test."""
+    state = tmp_path / "xdg-state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    return state
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock()

@@ -459,8 +459,10 @@ async def test_capitals_typed_into_a_filter_are_text_not_actions(demo_server, cl
     app = make_app(demo_server, clock, interval=3600.0)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app)
-        await pilot.press("slash", *"PRXN ")
+        await pilot.press("f", *"PRXN ")
         assert app.query_one("#filter-deviceName", Input).value == "PRXN "
+        await pilot.press("enter", "slash", *"PRXN ")  # and in the search line
+        assert app.query_one("#search-input", Input).value == "PRXN "
         assert not isinstance(app.screen, (ConfirmActionScreen, StartRecordingScreen))
         assert not app.store.actions.marks and action_requests(demo_server) == []
 

@@ -53,7 +53,7 @@ async def test_typing_a_filter_changes_the_query_and_the_rows(demo_server, clock
     app = LiveDashApp(settings_for(demo_server.url), clock=clock, debounce=0.05)
     async with app.run_test(size=SIZE) as pilot:
         await until(app, lambda: app.store.has_data)
-        await pilot.press("slash")
+        await pilot.press("f")
         await pilot.press(*"SEP00000000A001")
         await until(app, lambda: app.store.has_data and app.store.filters.deviceName)
         assert demo_server.requests[-1].query == {"deviceName": "SEP00000000A001"}
@@ -165,7 +165,7 @@ async def test_kiosk_has_no_inputs_no_cursor_and_big_totals(demo_server, clock):
         assert not table.can_focus and app.focused is None
         assert str(app.query_one("#total-active").value) == "5"
         assert str(app.query_one("#total-paused").value) == "1"
-        await pilot.press("r", "p", "slash")  # actions are off on a wall screen
+        await pilot.press("r", "p", "slash", "f")  # actions are off on a wall screen
         assert not app.poller.paused
 
 

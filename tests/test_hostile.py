@@ -17,6 +17,7 @@ from livedash.messages import PollFailed
 from livedash.model import RecordError
 from livedash.poller import Backoff
 from livedash.safe_text import safe_text
+from livedash.search import fold, parse_query
 from livedash.widgets.recordings_table import RecordingsTable
 from livedash.widgets.screens import DetailsScreen, UnreadableScreen
 
@@ -260,3 +261,25 @@ async def test_start_times_at_the_edge_of_the_calendar_do_not_crash(demo_server)
     code = await once_in_process(settings_for(demo_server.url, display_tz=tokyo), "csv",
                                  out=out, err=err)
     assert code == 0 and "9999-12-31T23:00:00+00:00" in out.getvalue()
+
+
+async def test_a_search_among_hostile_rows_marks_them_literally(demo_server):
+    """Matches are marked in the text as drawn (safe_text's symbols included), as plain
+    segments, every line still the widget's width; wide characters are cut whole."""
+    app = hostile_app(demo_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(app, lambda: app.store.has_data)
+        table = app.query_one(RecordingsTable)
+        width = table.size.width
+        for query, text in (("[bold", "[bold red]x[/]"), ("␛[31m", "\x1b[31mred\x1b[0m"),
+                            ("u+202e", "\u202eevil\u202c.exe"), ("秀", "王秀英")):
+            app.table.set_search(parse_query(query))
+            app.refresh_views()
+            await pilot.pause()
+            rec_id = HOSTILE_IDS[HOSTILE_TEXTS.index(text)]
+            assert rec_id in [table.recording_at(i).id for i in range(table.row_count)]
+            strip = table.render_line(table.row_of(rec_id) + 1)
+            marked = [seg.text for seg in strip if seg.style is not None and seg.style.underline]
+            assert marked and all(fold(piece) == fold(query) for piece in marked), marked
+            assert cell_len(strip.text) == width
+            assert_inert(widget_strips(table), query)

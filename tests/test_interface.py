@@ -187,7 +187,7 @@ async def test_empty_filters_read_any_and_active_ones_are_marked(demo_server, cl
     app = LiveDashApp(settings_for(demo_server.url), clock=clock, debounce=0.05)
     async with app.run_test(size=SIZE) as pilot:
         await until(app, lambda: app.store.has_data)
-        for field in app.query(Input):
+        for field in app.query("#filters Input"):
             assert field.placeholder == "any" and not field.value
         assert not app.query(".-active")
         assert "filter" not in str(app.query_one(StatusBar).render())
@@ -269,10 +269,11 @@ async def test_in_a_filter_the_footer_shows_the_filter_keys(demo_server, clock):
     app = LiveDashApp(settings_for(demo_server.url), clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await until(app, lambda: app.store.has_data)
-        await pilot.press("slash")
+        await pilot.press("f")
         await pilot.pause()
         shown = footer_descriptions(app)
-        assert "Clear filter (on an empty one: all)" in shown and "Filter" not in shown
+        assert "Clear filter (on an empty one: all)" in shown
+        assert "Filters" not in shown and "Search" not in shown
         await pilot.press("enter")
         await pilot.pause()
-        assert "Filter" in footer_descriptions(app)
+        assert {"Filters", "Search"} <= set(footer_descriptions(app))

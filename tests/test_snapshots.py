@@ -91,3 +91,18 @@ def test_wrong_password_error(snap_compare, demo_server):
 def test_kiosk(snap_compare, demo_server):
     app = make_app(demo_server, kiosk=True)
     assert snap_compare(app, terminal_size=SIZE, run_before=first_poll)
+
+
+def test_search_in_progress(snap_compare, demo_server):
+    """/ then "ro": the rows found, what matched marked in the cells (the cursor row
+    too), the count in the status line, the search line with its keys."""
+    demo_server.floor.add_call(username="zromano", first_name="Zoë", last_name="Romano",
+                               phone_number="+39 06 1234 5678", duration=600,
+                               rec_id="e5555555-0000-4000-8000-000000000005")
+
+    async def search(pilot):
+        await first_poll(pilot)
+        await pilot.press("slash", "r", "o")
+        await pilot.pause()
+
+    assert snap_compare(make_app(demo_server), terminal_size=SIZE, run_before=search)

@@ -7,11 +7,11 @@ turns cells into styled Segments. This widget draws, scrolls and keeps the curso
 Why not ``DataTable``: with 10,000 rows, writing every duration cell once a second,
 clearing and refilling, and ``remove_row`` all cost in proportion to the whole table.
 Here drawing costs in proportion to the *visible* rows, an update to the *changed* ones:
-the table keeps an ordered list of records (rebuilt by :meth:`sync` after the store
-changed) and draws each visible line on demand (:meth:`render_line`), from cells kept
-per recording. A duration is stored nowhere: it is computed while drawing, at the time
-of the last tick (:meth:`tick`), so every duration on screen changes once a second, at
-the tick, and a repaint in between (a poll) never shows the next second early.
+the table keeps an ordered list of records (rebuilt by :meth:`sync` after the store or
+the search changed) and draws each visible line on demand (:meth:`render_line`), from
+cells kept per recording. A duration is stored nowhere: it is computed while drawing, at
+the time of the last tick (:meth:`tick`), so every duration on screen changes once a
+second, at the tick, and a repaint in between (a poll) never shows the next second early.
 
 Server strings are drawn as plain Segments, never parsed as markup. ``show_cursor=False``
 is the wall display (kiosk): no cursor, no sorting, no scrollbar; rows are shown a page
@@ -24,7 +24,7 @@ import logging
 from datetime import tzinfo
 from math import ceil
 from operator import attrgetter
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 from rich.segment import Segment
 from textual import events
@@ -38,10 +38,12 @@ from textual.strip import Strip
 from ..clock import Clock
 from ..model import LiveRecording
 from ..row_order import SortOrder, frozen_durations, view_rows, without_departed
+from ..search import Query, RowSearch
 from ..store import LiveStore, PollDiff
 from ..table_layout import DURATION_WIDTH, PAD, TableLayout, compute_layout, duration_text, fit
 from ..watch import Watch
 from .table_paint import (
+    RenderPass,
     RowPainter,
     TableStyles,
     alert_cells,
@@ -56,18 +58,6 @@ __all__ = ["RecordingsTable"]
 log = logging.getLogger(__name__)
 
 _ID = attrgetter("id")
-
-
-class _Pass(NamedTuple):
-    """What every line of one render pass shares."""
-
-    width: int
-    first_row: int  # index of the row under the header
-    layout: TableLayout
-    styles: TableStyles
-    now: float  # the last tick: every duration on screen is drawn at this time
-    cursor: int  # row index of the cursor, -1 when there is none
-    estimated: bool  # durations counted on locally (stale or paused view): "~"
 
 
 class RecordingsTable(ScrollView, can_focus=True):
@@ -85,6 +75,7 @@ class RecordingsTable(ScrollView, can_focus=True):
         "recordings-table--unknown",
         "recordings-table--alert",
         "recordings-table--marked", "recordings-table--busy",  # supervisor actions
+        "recordings-table--match",
     }
 
     # Structure only; colours live in styles/table.tcss. The kiosk pages instead of
@@ -112,8 +103,8 @@ class RecordingsTable(ScrollView, can_focus=True):
         Binding("home", "cursor_home", "First", show=False),
         Binding("end", "cursor_end", "Last", show=False),
         Binding("enter", "open", "Open", show=False),
-        Binding("s", "next_sort", "Sort"),
-        Binding("S,shift+s", "reverse_sort", "Reverse"),
+        Binding("s", "next_sort", "Sort", show=False),  # in the help; the footer keeps to 80
+        Binding("S,shift+s", "reverse_sort", "Reverse", show=False),  # footer: 80 columns
     ]
 
     ALLOW_SELECT = False
@@ -172,10 +163,11 @@ class RecordingsTable(ScrollView, can_focus=True):
         self._duration_width = DURATION_WIDTH
         self._styles: TableStyles | None = None
         self._pseudo_state: object = None
-        self._pass: _Pass | None = None
+        self._pass: RenderPass | None = None
         # What the last full sort was made from, so that a fade-out does not re-sort.
         self._synced_records: dict | None = None
         self._synced_sort: SortOrder | None = None
+        self.search = RowSearch(display_tz)  # the quick search: off until set_search
         if self.kiosk:
             self.can_focus = False
             self.add_class("-kiosk")
@@ -284,7 +276,8 @@ class RecordingsTable(ScrollView, can_focus=True):
             rows = without_departed(self._rows, store.records, ended)
         else:
             rows = view_rows(store.visible(), self.sort, now=now, ended=self._ended,
-                             frozen=self._frozen)
+                             frozen=self._frozen, keep=self.search.keep(self._ended))
+            self.search.found(rows, store.records, ended)
             self._synced_records = store.records
             self._synced_sort = self.sort
         self._rows = rows
@@ -380,6 +373,14 @@ class RecordingsTable(ScrollView, can_focus=True):
         if reverse is None and key == self.sort.key:
             reverse = self.sort.reverse
         self._set_sort(SortOrder.by(key, reverse))
+
+    def set_search(self, query: Query | None) -> None:
+        """Show only the rows ``query`` finds, matches highlighted (None: every row)."""
+        if self.search.set(query):
+            self._painter.query = self.search.query
+            self._painter.clear()  # the kept rows were drawn with the old highlights
+            self._set_sort(self.sort)  # filter and order again now
+            self.refresh()
 
     def _set_sort(self, order: SortOrder) -> None:
         self.sort = order
@@ -543,9 +544,9 @@ class RecordingsTable(ScrollView, can_focus=True):
             self._styles = resolve_styles(self)
         return self._styles
 
-    def _begin_pass(self) -> _Pass:
+    def _begin_pass(self) -> RenderPass:
         size = self.size
-        return _Pass(
+        return RenderPass(
             size.width,
             self._first_row,
             self._get_layout(size.width),

@@ -4,7 +4,9 @@
 turns a row's cell texts (``table_layout.cell_texts``) into Segments in the table's
 component styles, once per recording, and keeps them (bounded LRU) so that scrolling
 and ticking never re-sanitise or re-fit strings. The ticking duration is not part of
-what is kept: it is drawn between the kept ``before`` and ``after`` Segments.
+what is kept: it is drawn between the kept ``before`` and ``after`` Segments. While a
+quick search is on (:attr:`RowPainter.query`), what it finds in a cell is drawn in the
+``recordings-table--match`` style over the cell's own (``cell_parts``).
 """
 
 from __future__ import annotations
@@ -23,20 +25,35 @@ from textual.widget import Widget
 from ..action_state import NO_FLAGS, RowFlags
 from ..model import LiveRecording
 from ..row_order import SortOrder
+from ..search import Query, cell_spans
 from ..store import LiveStore, RowMark
 from ..table_layout import (
     MARK,
     PAD,
     STATE_WIDTH,
+    Column,
     TableLayout,
     cell_texts,
     fit,
+    fit_marked,
     header_text,
     progress_text,
 )
 from ..watch import MARK_WIDTH, Watch
 
 ROW_CACHE_SIZE = 4096
+
+
+class RenderPass(NamedTuple):
+    """What every line of one render pass shares."""
+
+    width: int
+    first_row: int  # index of the row under the header
+    layout: TableLayout
+    styles: TableStyles
+    now: float  # the last tick: every duration on screen is drawn at this time
+    cursor: int  # row index of the cursor, -1 when there is none
+    estimated: bool  # durations counted on locally (stale or paused view): "~"
 
 
 class TableStyles(NamedTuple):
@@ -52,6 +69,7 @@ class TableStyles(NamedTuple):
     cursor: Style  # added over every segment of the cursor row
     marked: Style  # added over the mark (✓) of a row marked with space
     busy: Style  # added over the state cell of a row with an action under way
+    match: Style  # added over what a search finds in a cell (only what the class sets)
 
 
 def resolve_styles(widget: Widget) -> TableStyles:
@@ -95,6 +113,7 @@ def resolve_styles(widget: Widget) -> TableStyles:
         cursor=overlay(row, "recordings-table--cursor"),
         marked=overlay(Style(), "recordings-table--marked"),
         busy=overlay(Style(), "recordings-table--busy"),
+        match=overlay(Style(), "recordings-table--match"),
     )
 
 
@@ -116,6 +135,18 @@ def merge(parts: list[tuple[str, Style]]) -> list[Segment]:
     if text_run:
         segments.append(Segment("".join(text_run), run_style))
     return segments
+
+
+def cell_parts(text: str, column: Column, style: Style, query: Query | None,
+               match: Style) -> list[tuple[str, Style]]:
+    """A cell that reads ``text``, fitted to its column, in ``style``; what ``query``
+    finds in it (none: no search) in ``style + match``."""
+    spans = cell_spans(text, query, number=column.key == "number") if query else None
+    if not spans:
+        return [(fit(text, column.width, column.right), style)]
+    found = style + match
+    return [(piece, found if marked else style)
+            for piece, marked in fit_marked(text, column.width, spans, column.right)]
 
 
 def timed_record(drawn: LiveRecording, rec: LiveRecording, now: float) -> LiveRecording:
@@ -181,6 +212,9 @@ class RowPainter:
         # id → highlight its row was last drawn with (only highlighted ones), so that a
         # tick can repaint the rows whose highlight has expired since.
         self.drawn_marks: dict[str, RowMark] = {}
+        # the quick search whose matches the rows show (None: no search); who changes it
+        # clears the kept rows
+        self.query: Query | None = None
         self._header: tuple[tuple, Strip] | None = None
 
     def clear(self) -> None:
@@ -246,8 +280,8 @@ class RowPainter:
                 after.append((pad, row_style))
                 continue
             parts.append((pad, row_style))
-            parts.append((fit(texts[key], column.width, column.right),
-                          cell_styles.get(key, row_style)))
+            parts.extend(cell_parts(texts[key], column, cell_styles.get(key, row_style),
+                                    self.query, styles.match))
             parts.append((pad, row_style))
         if layout.used < line:
             parts.append((" " * (line - layout.used), row_style))
