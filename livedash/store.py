@@ -15,6 +15,7 @@ from operator import attrgetter
 
 from .clock import Clock
 from .errors import FetchError
+from .history import EndedHistory
 from .model import FetchResult, Filters, LiveRecording, RecordError, reconcile
 
 _IS_PAUSED = attrgetter("is_paused")  # a C-level getter: counted over 10,000 records
@@ -46,7 +47,8 @@ class Failure:
 
 
 class LiveStore:
-    def __init__(self, clock: Clock, *, highlight_seconds: float = 3.0, fade_seconds: float = 4.0):
+    def __init__(self, clock: Clock, *, highlight_seconds: float = 3.0, fade_seconds: float = 4.0,
+                 history: EndedHistory | None = None):
         self.clock = clock
         self.highlight_seconds = highlight_seconds
         self.fade_seconds = fade_seconds
@@ -63,6 +65,8 @@ class LiveStore:
         # ended recordings still on screen while they fade out: id → last known record
         self.ended: dict[str, LiveRecording] = {}
         self._paused_count: tuple[dict, int] | None = None  # (records counted, count)
+        # recordings seen to end, kept after they fade out (the `h` view): history.py
+        self.history = history if history is not None else EndedHistory()
 
     # -- writing -----------------------------------------------------------------------
 
@@ -113,6 +117,8 @@ class LiveStore:
         self.unreadable = result.errors
         self.has_data = True
         self.last_success = self.clock.now()
+        self.history.poll_applied(result, diff, old, new, now=now, wall=self.last_success,
+                                  after_failure=self.failure is not None)
         self.last_latency = result.latency
         self.failure = None
         self.polls += 1
