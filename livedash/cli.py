@@ -74,14 +74,14 @@ def _probability(text: str) -> float:
     return value
 
 
-def _count(high: int) -> Callable[[str], int]:
+def _count(high: int, low: int = 0) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not 0 <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be between 0 and {high:,}")
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high:,}")
         return value
 
     return parse
@@ -127,6 +127,20 @@ def _log_file(text: str) -> Path:
     if path.is_dir():
         raise argparse.ArgumentTypeError(f"{text} is a folder; give a file name in it")
     return path
+
+
+def _writable_folder(text: str) -> Path:
+    """A folder livedash can create files in, checked now: not at the first export."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("needs a folder")
+    path = Path(text).expanduser()
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"{text} does not exist")
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is not a folder")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{text} is not writable by this user")
+    return path.resolve()
 
 
 def _user(text: str) -> str:
@@ -279,6 +293,11 @@ def build_parser() -> Parser:
              help="seconds between polls (default 2)")
     p.option(watching, "--tz", type=_zone, metavar="ZONE",
              help="zone to show times in (default: this machine's)")
+    ended = p.add_argument_group("recently ended (h) and export (e)")
+    p.option(ended, "--history-minutes", type=_count(1440, low=1), default=30, metavar="N",
+             help="keep the recordings seen to end for N minutes (default 30)")
+    p.option(ended, "--export-dir", type=_writable_folder, metavar="PATH",
+             help="folder for the CSV files of e (default: the current folder)")
     filters = p.add_argument_group("filters (all given must match)")
     for name, metavar in (("--device-name", "NAME"), ("--directory-number", "DN"),
                           ("--username", "USER"), ("--numeric-user-id", "ID")):
@@ -309,6 +328,8 @@ def build_parser() -> Parser:
         require(p, ("format",), "once"),
         require(p, ("kiosk_page_seconds",), "kiosk"),
         refuse_with(p, ("once",), "kiosk", "--once prints, a kiosk shows"),
+        refuse_with(p, ("history_minutes", "export_dir"), "once",
+                    "it is for the dashboard's h and e keys; --once prints to stdout"),
     ]
     return p
 
@@ -355,6 +376,8 @@ def build_settings(args: argparse.Namespace, url: str, credentials: Credentials)
         kiosk_page_seconds=args.kiosk_page_seconds,
         max_body_bytes=max(1, int(args.max_body_mb * MIB)),
         read_only=args.read_only,
+        history_minutes=args.history_minutes,
+        export_dir=args.export_dir,
     )
 
 

@@ -6,6 +6,7 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .actions import Action, ActionClient
@@ -31,6 +32,8 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     server_name: str = ""  # what the header calls the server; '' : host[:port] of the url
     read_only: bool = False  # --read-only: no supervisor actions (kiosk implies it)
+    history_minutes: float = 30.0  # --history-minutes: how long `h` keeps what ended
+    export_dir: Path | None = None  # --export-dir: where `e` writes; None: the current folder
 
     def make_client(self, monotonic: Callable[[], float]) -> RecordingsClient:
         """The one RecordingsClient these settings describe (dashboard and --once alike)."""
