@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from livedash.app import LiveDashApp
 from livedash.demo.testing import KNOWN_IDS
 from livedash.model import Filters
-from livedash.widgets.recently_ended import (
-    CHUNK,
-    TITLE,
-    EndedDetailsScreen,
-    RecentlyEndedScreen,
-)
+from livedash.widgets.ended_table import EndedTable
+from livedash.widgets.recently_ended import TITLE, EndedDetailsScreen, RecentlyEndedScreen
 
 from .conftest import press_and_settle, settings_for, until
 from .test_app import rendered_text
@@ -21,8 +17,14 @@ SIZE = (120, 30)
 
 
 def shown_rows(screen: RecentlyEndedScreen) -> list[list[str]]:
-    table = screen.query_one(DataTable)
-    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+    table = screen.query_one(EndedTable)
+    return [list(table.row_texts(index)) for index in range(table.row_count)]
+
+
+def drawn_lines(screen: RecentlyEndedScreen) -> list[str]:
+    """The table's lines as drawn (header first)."""
+    table = screen.query_one(EndedTable)
+    return [table.render_line(y).text.rstrip() for y in range(table.size.height)]
 
 
 async def end_two_calls(pilot, floor, clock) -> None:
@@ -76,7 +78,7 @@ async def test_nothing_ended_yet_says_what_the_list_is(demo_server, clock):
         await until(app, lambda: app.store.has_data)
         await pilot.press("h")
         screen = app.screen
-        assert not screen.query_one(DataTable).display
+        assert not screen.query_one(EndedTable).display
         empty = str(screen.query_one("#recently-ended-empty").render())
         assert "No recording seen to end in the last 5 minutes" in empty
         assert "not those while the filters hid them" in empty
@@ -87,7 +89,7 @@ async def test_nothing_ended_yet_says_what_the_list_is(demo_server, clock):
         await until(app, lambda: app.outcomes > before)
         await pilot.press("r")
         assert [row[0] for row in shown_rows(screen)] == ["carol"]
-        assert screen.query_one(DataTable).display
+        assert screen.query_one(EndedTable).display
 
 
 async def test_a_filter_change_is_no_end_and_the_history_stays(demo_server, clock):
@@ -113,19 +115,9 @@ async def test_a_filter_change_is_no_end_and_the_history_stays(demo_server, cloc
         assert 'Seen while watching  User "alice"' in text
 
 
-async def test_a_long_history_fills_the_view_a_chunk_at_a_time(demo_server, clock,
-                                                               monkeypatch):
-    batches: list[int] = []
-    add_rows = DataTable.add_rows
-
-    def counted(table, rows):
-        rows = list(rows)
-        batches.append(len(rows))
-        return add_rows(table, rows)
-
-    monkeypatch.setattr(DataTable, "add_rows", counted)
+async def test_ten_thousand_ended_are_listed_and_drawn_a_screen_at_a_time(demo_server, clock):
     floor = demo_server.floor
-    ids = [floor.add_call(username=f"agent{n:04d}", duration=n) for n in range(1200)]
+    ids = [floor.add_call(username=f"agent{n:05d}", duration=n) for n in range(10_000)]
     app = LiveDashApp(settings_for(demo_server.url), clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await until(app, lambda: app.store.has_data)
@@ -137,14 +129,20 @@ async def test_a_long_history_fills_the_view_a_chunk_at_a_time(demo_server, cloc
         await press_and_settle(pilot, "r")
         await pilot.press("h")
         screen = app.screen
-        for _ in range(20):
-            if screen.filled:
-                break
-            await pilot.pause()
-        assert screen.filled and batches == [CHUNK, CHUNK, 1200 - 2 * CHUNK]
-        assert "1,200 in the last 30 min" in str(screen.query_one("#recently-ended-note").render())
-        # one poll's ends: most recent first, and within the poll the server's order reversed
-        assert shown_rows(screen)[0][0] == "agent1199" and shown_rows(screen)[-1][0] == "agent0000"
+        table = screen.query_one(EndedTable)
+        assert table.row_count == 10_000
+        note = str(screen.query_one("#recently-ended-note").render())
+        assert "10,000 in the last 30 min" in note and "only the last 10,000 are kept" in note
+        # one poll's ends, most recent first: the server's order, reversed
+        lines = drawn_lines(screen)
+        assert lines[0].split() == ["User", "Remote", "party", "Number", "Final", "duration",
+                                    "Ended"]
+        assert lines[1].split()[0] == "agent09999"
+        await pilot.press("end")
+        assert table.cursor == 9_999 and drawn_lines(screen)[-1].split()[0] == "agent00000"
+        await pilot.press("enter")
+        assert isinstance(app.screen, EndedDetailsScreen)
+        assert app.screen.entry.id == ids[0]
 
 
 async def test_the_kiosk_has_no_recently_ended_view(demo_server, clock):
