@@ -49,8 +49,7 @@ LEGEND: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("In the table", (
         ("● REC", "recording"),
         ("❚❚ PAUSED", "recording paused (its duration stays at the server's value)"),
-        ("✕ ENDED", "gone from the server: dimmed, fades out after a few seconds "
-                    "(h lists it after)"),
+        ("✕ ENDED", "gone from the server: dimmed, fades out after a few seconds"),
         ("green row", "new since the last poll"),
         ("amber row", "changed since the last poll (paused, resumed, other party)"),
     )),
