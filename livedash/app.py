@@ -22,9 +22,11 @@ from .actions import Action
 from .client import RecordingsClient
 from .clock import Clock, TickTimes
 from .credentials import Credentials, Secret
+from .export_action import TableExport
 from .filter_history import FilterHistory, Suggestion, history_path, live_usernames, suggestions
 from .filter_labels import describe_filters
 from .guard import GuardedApp, guarded
+from .history import EndedHistory
 from .housekeeping import INTERVAL_SECONDS as HOUSEKEEPING_SECONDS
 from .housekeeping import housekeeping
 from .logs import add_secret
@@ -40,6 +42,7 @@ from .watch import Thresholds, Watch
 from .widgets.filter_bar import FilterBar
 from .widgets.header_bar import HeaderBar
 from .widgets.kiosk_totals import KioskTotals
+from .widgets.recently_ended import RecentlyEndedScreen
 from .widgets.recordings_table import RecordingsTable
 from .widgets.screens import DetailsScreen, HelpScreen, PasswordScreen, UnreadableScreen
 from .widgets.search_bar import SearchBar
@@ -84,6 +87,8 @@ class LiveDashApp(GuardedApp):
         # from the table, with a search kept (Enter): clear it (in the line, Esc is its own)
         Binding("escape", "clear_search", "Clear search"),
         Binding("u", "show_unreadable", "Unreadable", show=False),
+        Binding("h", "recently_ended", "Ended", show=False),
+        Binding("e", "export", "Export", show=False),
         # in the footer only while the server rejects the password; else a short notice
         Binding("L", "login", "Password"),
         Binding("L", "login_not_needed", show=False),
@@ -108,7 +113,10 @@ class LiveDashApp(GuardedApp):
         super().__init__()
         self.settings = settings
         self.clock = clock or Clock()
-        self.store = LiveStore(self.clock)
+        # polls further apart than this were interrupted (paused, failing): history.py
+        gap = 2 * settings.interval + settings.timeout
+        self.store = LiveStore(self.clock, history=EndedHistory(settings.history_minutes,
+                                                                gap_seconds=gap))
         self.store.set_filters(settings.filters)
         self.client = client or settings.make_client(self.clock.monotonic)
         self.poller = Poller(
@@ -128,6 +136,7 @@ class LiveDashApp(GuardedApp):
                            start=self.clock.monotonic(), max_gap=2 * settings.interval + 1)
         self.bell_on = settings.bell
         self.bells = 0  # times the bell rang (tests, and a headless run, count them)
+        self.exporter = TableExport(self, settings.export_dir, settings.display_tz)
         # Tests await this instead of sleeping: set after every poll outcome is shown.
         self.poll_settled = asyncio.Event()
         self.outcomes = 0  # poll outcomes shown so far (answers and failures)
@@ -493,6 +502,15 @@ class LiveDashApp(GuardedApp):
         self.push_screen(HelpScreen(kiosk=self.settings.kiosk,
                                     kiosk_page_seconds=self.settings.kiosk_page_seconds,
                                     actions=self.settings.actions_allowed))
+
+    @guarded("showing the recently ended recordings")
+    def action_recently_ended(self) -> None:
+        self.push_screen(RecentlyEndedScreen(self.store.history, self.clock,
+                                             self.settings.display_tz))
+
+    @guarded("exporting the rows")
+    def action_export(self) -> None:
+        self.exporter.start(self.table)
 
     @guarded("showing the unreadable records")
     def action_show_unreadable(self) -> None:

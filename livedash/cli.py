@@ -47,6 +47,7 @@ from .option_types import (
     threshold,
     user,
     whole_number,
+    writable_folder,
     zone,
 )
 from .settings import Settings, check_url
@@ -275,6 +276,14 @@ def add_dashboard_options(parser: Parser, *, kiosk_implied: bool = False) -> Opt
         watch.add_argument("--bell", action="store_true",
                            help="ring the terminal bell when a recording crosses either"),
     ]
+    ended = parser.add_argument_group("recently ended (h) and export (e)")
+    options += [
+        parser.option(ended, "--history-minutes", type=whole_number(1, 1440), default=30,
+                      metavar="N", help="keep the recordings seen to end for N minutes "
+                      "(default 30)"),
+        parser.option(ended, "--export-dir", type=writable_folder, metavar="PATH",
+                      help="folder for the CSV files of e (default: the current folder)"),
+    ]
     filters = parser.add_argument_group("filters (all given must match)")
     for name, metavar in (("--device-name", "NAME"), ("--directory-number", "DN"),
                           ("--username", "USER"), ("--numeric-user-id", "ID")):
@@ -316,6 +325,8 @@ def build_parser() -> Parser:
         refuse_with(p, ("once",), "kiosk", "--once prints, a kiosk shows"),
         refuse_with(p, ("long_call", "long_pause", "bell"), "once",
                     "--once prints the recordings, it watches nothing"),
+        refuse_with(p, ("history_minutes", "export_dir"), "once",
+                    "it is for the dashboard's h and e keys; --once prints to stdout"),
     ]
     add_log_option(p)
     add_demo_options(p)
@@ -382,6 +393,8 @@ def build_settings(args: argparse.Namespace, url: str, credentials: Credentials)
         long_call=args.long_call,
         long_pause=args.long_pause,
         bell=args.bell,
+        history_minutes=args.history_minutes,
+        export_dir=args.export_dir,
     )
 
 

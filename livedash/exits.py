@@ -9,6 +9,7 @@ an error can quote the server, and must neither show a password nor drive the te
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import IntEnum
 from typing import TextIO
@@ -38,6 +39,7 @@ class ExitCode(IntEnum):
     PROTOCOL = 7  # an answer that is not the documented JSON array
     NOTHING_TO_ACT_ON = 8  # actions: 409, no such live recording (start: no connected call)
     ALREADY_RECORDED = 9  # start: the line's call is already recorded (429)
+    OUTPUT = 10  # --once could not write its output (a full disk behind "> file")
     INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 
 
@@ -86,3 +88,17 @@ def print_error(message: str, code: ExitCode, err: TextIO | None = None) -> Exit
     """Print the command's one error line; returns ``code`` (``return print_error(…)``)."""
     (err or sys.stderr).write(_line("error", message))
     return code
+
+
+def discard_unwritten(stream: TextIO) -> None:
+    """Point ``stream``'s file at /dev/null, after writing to it failed.
+
+    Python flushes stdout once more at exit: what is still buffered would fail again and
+    print "Exception ignored …" (with exit status 120), or raise BrokenPipeError again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file (a test's StringIO)
+        pass

@@ -53,6 +53,10 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("r", "poll now (also: retry at once after an error)", bound=("r",)),
     KeyHelp("p", "pause / resume polling", bound=("p",)),
     KeyHelp("u", "the records the last poll could not read, and why", bound=("u",)),
+    KeyHelp("h", "recently ended: the recordings this livedash saw end (Enter: details, "
+                 "r: refresh, h or Esc: back)", bound=("h",)),
+    KeyHelp("e", "export the rows shown (filters and search applied, in their order, "
+                 "values whole) to a CSV file", bound=("e",)),
     KeyHelp("L", "enter the password again, after the server rejected it (401)",
             bound=("L",)),
     KeyHelp("Ctrl-P", "command palette (theme, screenshot, long-call and long-pause "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Callable
@@ -13,14 +12,16 @@ from rich.cells import cell_len, set_cell_size
 
 from .clock import Clock
 from .errors import FetchError
-from .exits import ExitCode, exit_code_for, print_error, print_warning
+from .exits import ExitCode, discard_unwritten, exit_code_for, print_error, print_warning
+from .export import record_fields
+from .export import write_csv as write_csv_rows
 from .model import FetchResult, LiveRecording
 from .poller import fetch_recordings
 from .row_order import SortOrder, order_rows
 from .safe_text import safe_text
 from .settings import Settings
 from .table_layout import COLUMNS
-from .timefmt import format_duration, format_iso, format_start
+from .timefmt import format_iso, format_start
 
 # Unreadable records named one by one on stderr; the rest are counted.
 _UNREADABLE_SHOWN = 20
@@ -30,19 +31,6 @@ def longest_first(records: list[LiveRecording]) -> list[LiveRecording]:
     """The dashboard's default order (longest running first), by the dashboard's own code:
     one poll's records share their observation time, so their durations as reported."""
     return order_rows(records, SortOrder(), now=0.0)
-
-
-def record_fields(rec: LiveRecording, started: str) -> dict[str, str]:
-    """One record as display strings (unsanitised: each format escapes in its own way)."""
-    return {
-        "state": "paused" if rec.is_paused else "recording",
-        "duration": format_duration(rec.duration),
-        "user": rec.username,
-        "remote": rec.remote_name,
-        "number": rec.phone_number,
-        "started": started,
-        "id": rec.id,
-    }
 
 
 # Every writer takes the same arguments; ``today`` (in the display zone) only matters to
@@ -70,11 +58,10 @@ def write_json(result: FetchResult, settings: Settings, out: TextIO, today: date
 
 
 def write_csv(result: FetchResult, settings: Settings, out: TextIO, today: date) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for rec in longest_first(result.records):
-        started = format_iso(rec.started_at, settings.display_tz)
-        writer.writerow([safe_text(v) for v in record_fields(rec, started).values()])
+    """The export's CSV (``export.write_csv``): the same columns, formulas neutralised."""
+    zone = settings.display_tz
+    write_csv_rows((record_fields(rec, format_iso(rec.started_at, zone))
+                    for rec in longest_first(result.records)), out)
 
 
 def write_table(result: FetchResult, settings: Settings, out: TextIO, today: date) -> None:
@@ -106,7 +93,8 @@ async def run_once(settings: Settings, fmt: str, out: TextIO = sys.stdout,
     """Poll once and print; returns the exit code. Errors and warnings go to ``err``.
 
     A reader that closes ``out`` early (``| head``) raises BrokenPipeError from here, at
-    the latest from the flush: ``cli`` ends quietly on it.
+    the latest from the flush: ``cli`` ends quietly on it. Any other failure to write
+    (a full disk behind ``> file``) is exit code 10 and one line.
     """
     clock = clock or Clock()
     client = settings.make_client(clock.monotonic)
@@ -119,8 +107,15 @@ async def run_once(settings: Settings, fmt: str, out: TextIO = sys.stdout,
     finally:
         await client.aclose()
     today = clock.now().astimezone(settings.display_tz).date()
-    WRITERS[fmt](result, settings, out, today)
-    out.flush()
+    try:
+        WRITERS[fmt](result, settings, out, today)
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        discard_unwritten(out)
+        return print_error(f"cannot write the output ({exc.strerror or type(exc).__name__})",
+                           ExitCode.OUTPUT, err)
     if result.errors:
         print_warning(f"{len(result.errors)} record{'' if len(result.errors) == 1 else 's'} "
                       "unreadable, skipped", err)
@@ -130,3 +125,4 @@ async def run_once(settings: Settings, fmt: str, out: TextIO = sys.stdout,
         if len(result.errors) > _UNREADABLE_SHOWN:
             print_warning(f"… and {len(result.errors) - _UNREADABLE_SHOWN} more", err)
     return ExitCode.OK
+

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import ssl
 from collections.abc import Callable
 from pathlib import Path
@@ -80,6 +81,20 @@ def threshold(text: str) -> float:
         return parse_threshold(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def writable_folder(text: str) -> Path:
+    """A folder livedash can create files in, checked now: not at the first export."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("needs a folder")
+    path = Path(text).expanduser()
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"{_shown(text)} does not exist")
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a folder")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not writable by this user")
+    return path.resolve()
 
 
 def zone(text: str) -> ZoneInfo:

@@ -38,6 +38,8 @@ class Settings:
     # where livedash keeps what it remembers between runs (the filter values used);
     # None: the user's state directory (platformdirs)
     state_dir: Path | None = None
+    history_minutes: float = 30.0  # --history-minutes: how long `h` keeps what ended
+    export_dir: Path | None = None  # --export-dir: where `e` writes; None: the current folder
 
     def make_client(self, monotonic: Callable[[], float]) -> RecordingsClient:
         """The one RecordingsClient these settings describe (dashboard and --once alike)."""

@@ -16,6 +16,7 @@ from operator import attrgetter
 from .action_state import ActionState
 from .clock import Clock
 from .errors import FetchError
+from .history import EndedHistory
 from .model import FetchResult, Filters, LiveRecording, RecordError, reconcile
 
 _IS_PAUSED = attrgetter("is_paused")  # a C-level getter: counted over 10,000 records
@@ -47,7 +48,8 @@ class Failure:
 
 
 class LiveStore:
-    def __init__(self, clock: Clock, *, highlight_seconds: float = 3.0, fade_seconds: float = 4.0):
+    def __init__(self, clock: Clock, *, highlight_seconds: float = 3.0, fade_seconds: float = 4.0,
+                 history: EndedHistory | None = None):
         self.clock = clock
         self.highlight_seconds = highlight_seconds
         self.fade_seconds = fade_seconds
@@ -67,6 +69,8 @@ class LiveStore:
         # marks (space) and supervisor actions under way: a recording that ends, or leaves
         # with a filter, loses its mark here
         self.actions = ActionState()
+        # recordings seen to end, kept after they fade out (the `h` view): history.py
+        self.history = history if history is not None else EndedHistory()
 
     # -- writing -----------------------------------------------------------------------
 
@@ -120,6 +124,8 @@ class LiveStore:
         self.unreadable = result.errors
         self.has_data = True
         self.last_success = self.clock.now()
+        self.history.poll_applied(result, diff, old, new, now=now, wall=self.last_success,
+                                  after_failure=self.failure is not None)
         self.last_latency = result.latency
         self.failure = None
         self.polls += 1

@@ -146,3 +146,45 @@ def test_hostile_strings_leave_no_control_characters(demo_server):
         done = run_once(demo_server, "--format", fmt)
         assert done.returncode == 0
         assert not any(ch in done.stdout for ch in "\x1b\x07\x9b\u202e\x00"), fmt
+
+
+# Names a spreadsheet would run as formulas (OWASP CSV injection), and numbers to keep
+FORMULA_CALLS = {
+    "mallory": dict(first_name="=cmd|'/c calc'!A1", last_name="", phone_number="+1555123456"),
+    "@SUM(1)": dict(first_name="-2+3", last_name="", phone_number="+39 02 1234"),
+    "trent": dict(first_name="+A1", last_name="", phone_number="-1+1"),
+}
+
+
+def add_formula_calls(floor) -> dict[str, str]:
+    """The calls of FORMULA_CALLS on ``floor``, longest first; username → id."""
+    return {user: floor.add_call(username=user, duration=50_000 - index, **spec)
+            for index, (user, spec) in enumerate(FORMULA_CALLS.items())}
+
+
+def test_csv_neutralises_formulas_and_keeps_phone_numbers(demo_server):
+    ids = add_formula_calls(demo_server.floor)
+    done = run_once(demo_server, "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(done.stdout))}
+    mallory, at_sum, trent = (rows[ids[user]] for user in FORMULA_CALLS)
+    assert (mallory["user"], mallory["remote"], mallory["number"]) == (
+        "mallory", "'=cmd|'/c calc'!A1", "+1555123456")
+    assert (at_sum["user"], at_sum["remote"], at_sum["number"]) == (
+        "'@SUM(1)", "'-2+3", "+39 02 1234")
+    assert (trent["remote"], trent["number"]) == ("'+A1", "'-1+1")
+    # the other rows are untouched
+    assert rows[KNOWN_IDS["example"]]["number"] == "+1555123456"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_output_that_cannot_be_written_is_exit_10_and_one_line(demo_server):
+    env = {**os.environ, "LIVEDASH_PASSWORD": "demo", "TZ": "UTC"}
+    with open("/dev/full", "w") as full:  # every write: "No space left on device"
+        done = subprocess.run(
+            [sys.executable, "-m", "livedash", "--once", "--url", demo_server.url,
+             "--user", "supervisor", "--format", "csv"],
+            stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60,
+            stdin=subprocess.DEVNULL)
+    assert done.returncode == 10
+    assert done.stderr == "livedash: error: cannot write the output (No space left on device)\n"
