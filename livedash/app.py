@@ -21,7 +21,7 @@ from .housekeeping import INTERVAL_SECONDS as HOUSEKEEPING_SECONDS
 from .housekeeping import housekeeping
 from .logs import add_secret
 from .messages import PollFailed, PollSucceeded
-from .poller import Backoff, Poller
+from .poller import FORBIDDEN_RETRY_SECONDS, Backoff, Poller
 from .settings import Settings
 from .status import describe_status
 from .store import LiveStore, PollDiff
@@ -89,6 +89,8 @@ class LiveDashApp(GuardedApp):
             on_result=lambda result: self.post_message(PollSucceeded(result)),
             on_error=lambda error, delay: self.post_message(PollFailed(error, delay)),
             backoff=backoff,
+            # a wall display asks again after a 403 by itself: nobody will press r
+            forbidden_retry=FORBIDDEN_RETRY_SECONDS if settings.kiosk else None,
         )
         self._debounce = debounce
         # Tests await this instead of sleeping: set after every poll outcome is shown.

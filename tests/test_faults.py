@@ -215,6 +215,39 @@ async def test_kiosk_401_asks_for_a_restart_not_a_key(demo_server):
         assert "correct the password and restart livedash" in text
 
 
+async def test_kiosk_403_is_asked_again_every_5_minutes_by_itself(demo_server):
+    clock = FixedClock()
+    app = make_app(demo_server, clock=clock, kiosk=True)
+    waited = []
+    time_passed = asyncio.Event()  # the test says when the 5 minutes are over
+
+    async def wait(wake, delay):
+        waited.append(delay)
+        await time_passed.wait()
+        time_passed.clear()
+
+    app.poller.wait = wait
+    demo_server.faults.inject("403")  # until an administrator grants the privilege
+    async with app.run_test(size=SIZE) as pilot:
+        await until(app, lambda: app.outcomes >= 1)
+        text = status_text(app)
+        assert text.startswith(" ✕ ERROR ") and "403 Forbidden" in text and "press" not in text
+        assert ("An administrator must grant the privilege to this user; livedash checks "
+                "again every 5 minutes by itself (next in 5m00s)") in text
+        assert not app.poller.blocked and waited == [300]
+        clock.advance(61)
+        app.tick()
+        assert "(next in 3m59s)" in status_text(app)
+        time_passed.set()  # 5 minutes later: still forbidden
+        await until(app, lambda: app.outcomes >= 2)
+        assert app.store.failure.attempt == 2 and waited == [300, 300]
+        demo_server.faults.clear()  # granted
+        time_passed.set()
+        await until(app, lambda: app.store.has_data)
+        await pilot.pause()
+        assert status_text(app).startswith(" ● LIVE ") and len(row_ids(app)) == len(KNOWN_IDS)
+
+
 async def test_transient_faults_recover_without_the_user(demo_server):
     """One poll is asked for; every retry after it is the poller's own, on its backoff."""
     app = make_app(demo_server, backoff=Backoff(base=0.02, cap=0.05, jitter=0.25,
