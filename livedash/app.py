@@ -16,19 +16,22 @@ from .clock import Clock, TickTimes
 from .credentials import Credentials, Secret
 from .errors import AuthError
 from .filter_labels import describe_filters
+from .glance import Glance, ThresholdCount
 from .guard import GuardedApp, guarded
 from .housekeeping import INTERVAL_SECONDS as HOUSEKEEPING_SECONDS
 from .housekeeping import housekeeping
 from .logs import add_secret
 from .messages import PollFailed, PollSucceeded
 from .poller import FORBIDDEN_RETRY_SECONDS, Backoff, Poller
+from .safe_text import safe_text
 from .settings import Settings
-from .status import describe_status
+from .status import StatusView, describe_status
 from .store import LiveStore, PollDiff
+from .themes import HIGH_CONTRAST_THEME
 from .timefmt import format_clock
 from .widgets.filter_bar import FilterBar
+from .widgets.glance_panel import GlancePanel
 from .widgets.header_bar import HeaderBar
-from .widgets.kiosk_totals import KioskTotals
 from .widgets.recordings_table import RecordingsTable
 from .widgets.screens import DetailsScreen, HelpScreen, PasswordScreen, UnreadableScreen
 from .widgets.status_bar import StatusBar
@@ -70,6 +73,8 @@ class LiveDashApp(GuardedApp):
     ]
     # narrow terminals: dialogs take the whole width (styles/app.tcss)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
+    # short terminals: the kiosk's glance gives way (styles/app.tcss, glance_panel.py)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-medium"), (30, "-tall")]
     _KIOSK_ACTIONS = frozenset({"quit", "help"})
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
@@ -100,8 +105,12 @@ class LiveDashApp(GuardedApp):
         self._tick_times = TickTimes()  # what each tick stands for: see clock.py
         self.tick_timer = None  # the 1 Hz timer (tests that step the clock pause it)
         self._binding_state: tuple[bool, bool] | None = None  # (paused, 401): see check_action
+        self.glance = Glance()  # the kiosk's figures: counts of the last half hour, …
         if settings.kiosk:
             self.add_class("-kiosk")
+        self.register_theme(HIGH_CONTRAST_THEME)  # also in the palette (Ctrl+P), by name
+        if settings.theme:
+            self.theme = settings.theme
 
     # -- layout -------------------------------------------------------------------------
 
@@ -111,7 +120,7 @@ class LiveDashApp(GuardedApp):
         for warning in self.settings.transport_warnings():
             yield Static(f"⚠ {warning}", classes="warning", markup=False)
         if self.settings.kiosk:
-            yield KioskTotals(id="totals")
+            yield GlancePanel(id="glance")
         else:
             yield FilterBar(self.settings.filters, debounce=self._debounce, id="filters")
         yield RecordingsTable(
@@ -199,6 +208,8 @@ class LiveDashApp(GuardedApp):
                          self.store.failure.attempt)
             diff = self.store.apply(message.result)
             if diff is not None:
+                if self.settings.kiosk:
+                    self.glance.observe(self.store, self.clock.monotonic())
                 self.refresh_views(diff)
         except Exception as exc:  # a bug on the render path must not end a kiosk's week
             self.internal_error("showing the poll", exc)
@@ -252,7 +263,7 @@ class LiveDashApp(GuardedApp):
         """Make every widget show the store again (after a poll, a failure, a filter)."""
         if diff is not None:
             self.table.sync(diff)
-        self._refresh_status()
+        view = self._refresh_status()
         self._refresh_details()
         empty = self.query_one("#empty", Static)
         # Not while the first answer is on its way (a moment, and the status line says
@@ -261,13 +272,31 @@ class LiveDashApp(GuardedApp):
                       and not self.store.records and not self.store.ended)
         empty.display = show_empty
         self.table.set_class(show_empty, "-empty")
-        if show_empty:
-            empty.update(self._empty_message())
+        self._show_empty_message(view)
+        if self.settings.kiosk:
+            # the status line may now take another number of lines, and the table as
+            # many fewer or more rows: its page count is right after the next layout
+            self.call_after_refresh(self._show_kiosk_page)
 
-    def _empty_message(self) -> str:
+    def _show_empty_message(self, view: StatusView) -> None:
+        """The empty table's message, when shown; a repaint only when its text changed
+        (a kiosk's says when the next attempt is: it changes every second)."""
+        empty = self.query_one("#empty", Static)
+        if empty.display:
+            text = self._empty_message(view)
+            if text != str(empty.content):
+                empty.update(text)
+            empty.set_class(self.settings.kiosk and self.store.failure is not None,
+                            "-failure")
+
+    def _empty_message(self, view: StatusView) -> str:
         """What the space of an empty table says (the status line below has the details)."""
         store = self.store
         if not store.has_data:
+            if self.settings.kiosk and store.failure is not None:
+                # a wall: what is wrong and what to do, where the room looks (the
+                # message can quote the server: the safe path, drawn without markup)
+                return safe_text(view.message)
             return "Nothing to show yet: the server has not answered (see below)."
         query = describe_filters(store.filters)  # its values already made safe
         if not query:
@@ -276,7 +305,7 @@ class LiveDashApp(GuardedApp):
             "\nThe filters match exactly: / to change them, Esc in a field to clear it.")
         return f"No live recordings match {query}.{keys}"
 
-    def _refresh_status(self) -> None:
+    def _refresh_status(self) -> StatusView:
         # Stale or paused: the durations on screen are counted on here, marked "~".
         self.table.estimated = self.store.stale or self.poller.paused
         self._refresh_bindings_if_changed()
@@ -287,10 +316,21 @@ class LiveDashApp(GuardedApp):
         )
         self.query_one(StatusBar).show(view)
         if self.settings.kiosk:
-            self.query_one(KioskTotals).show(
-                len(self.store.records), self.store.paused_count, self.table.page_label(),
-                stale=view.level in ("stale", "error"),
-            )
+            self.query_one(HeaderBar).show_state(view.level, view.badge)
+            table = self.table
+            now = table.tick_time if table.tick_time is not None else self.clock.monotonic()
+            long_calls, long_pauses = self.glance_thresholds()
+            self.query_one(GlancePanel).show(self.glance.view(
+                self.store, level=view.level, now=now, page=table.page_label(),
+                duration_text=table.duration_text_of,  # the row's text, at the same tick
+                long_calls=long_calls, long_pauses=long_pauses,
+            ))
+        return view
+
+    def glance_thresholds(self) -> tuple[ThresholdCount | None, ThresholdCount | None]:
+        """The kiosk's --long-call and --long-pause tiles (``glance.long_calls`` and
+        ``long_pauses`` of their counts); None hides a tile: no such option given."""
+        return None, None
 
     @guarded("updating the clock")
     def tick(self) -> None:
@@ -303,11 +343,17 @@ class LiveDashApp(GuardedApp):
         if self.store.expire_marks():
             self.table.sync(None)
         self.table.tick(self._tick_times.next(self.clock.monotonic()))
-        self._refresh_status()
+        view = self._refresh_status()
+        if self.settings.kiosk:
+            self._show_empty_message(view)
         self._refresh_details()
         self._ticks += 1
         if self._ticks % HOUSEKEEPING_SECONDS == 0:
             housekeeping(self)
+
+    @guarded("showing the kiosk page")
+    def _show_kiosk_page(self) -> None:
+        self._refresh_status()
 
     @guarded("turning the kiosk page")
     def next_kiosk_page(self) -> None:

@@ -103,6 +103,15 @@ def _zone(text: str) -> ZoneInfo:
         ) from None
 
 
+def _theme(text: str) -> str:
+    from .themes import check_theme  # Textual's themes: imported only when asked for
+
+    try:
+        return check_theme(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _ca_bundle(text: str) -> str:
     """A readable file of PEM certificates: checked now, not at the first poll."""
     path = Path(text)
@@ -279,6 +288,9 @@ def build_parser() -> Parser:
              help="seconds between polls (default 2)")
     p.option(watching, "--tz", type=_zone, metavar="ZONE",
              help="zone to show times in (default: this machine's)")
+    p.option(watching, "--theme", type=_theme, metavar="NAME",
+             help="colours: livedash-high-contrast (for a wall) or one of Textual's "
+             "(textual-dark, nord, ...; default textual-dark)")
     filters = p.add_argument_group("filters (all given must match)")
     for name, metavar in (("--device-name", "NAME"), ("--directory-number", "DN"),
                           ("--username", "USER"), ("--numeric-user-id", "ID")):
@@ -355,6 +367,7 @@ def build_settings(args: argparse.Namespace, url: str, credentials: Credentials)
         kiosk_page_seconds=args.kiosk_page_seconds,
         max_body_bytes=max(1, int(args.max_body_mb * MIB)),
         read_only=args.read_only,
+        theme=args.theme,
     )
 
 

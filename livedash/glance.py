@@ -42,6 +42,7 @@ class ThresholdCount:
 
     label: str  # e.g. "CALLS ≥ 15:00"
     count: int
+    short_label: str = ""  # for a narrow terminal, e.g. "≥ 15:00"; '' : the label
 
     @property
     def alert(self) -> bool:
@@ -54,12 +55,14 @@ class ThresholdCount:
 
 def long_calls(count: int, seconds: float) -> ThresholdCount:
     """The tile of ``--long-call``: recordings that have run ``seconds`` or longer."""
-    return ThresholdCount(f"CALLS ≥ {threshold_text(seconds)}", count)
+    limit = threshold_text(seconds)
+    return ThresholdCount(f"CALLS ≥ {limit}", count, f"≥ {limit}")
 
 
 def long_pauses(count: int, seconds: float) -> ThresholdCount:
     """The tile of ``--long-pause``: recordings paused for ``seconds`` or longer."""
-    return ThresholdCount(f"PAUSES ≥ {threshold_text(seconds)}", count)
+    limit = threshold_text(seconds)
+    return ThresholdCount(f"PAUSES ≥ {limit}", count, f"❚❚ ≥ {limit}")
 
 
 class LongestCallFinder:
@@ -126,19 +129,32 @@ class GlanceView:
         return self.level in ("stale", "error")
 
 
-def glance_view(store: LiveStore, *, level: str, now: float, page: str,
-                history: CountHistory, finder: LongestCallFinder,
-                duration_text: Callable[[LiveRecording], str],
-                long_calls: ThresholdCount | None = None,
-                long_pauses: ThresholdCount | None = None) -> GlanceView:
-    """The glance at tick time ``now``; ``duration_text`` is the table's (same tick)."""
-    longest = None
-    recording = paused = None
-    if store.has_data:
-        paused = store.paused_count
-        recording = len(store.records) - paused
-        rec = finder.longest(store.records, now)
-        if rec is not None:
-            longest = describe_longest(rec, duration_text(rec))
-    return GlanceView(level, recording, paused, longest, history.trend(now), page,
-                      long_calls, long_pauses)
+class Glance:
+    """What the glance keeps between polls (the counts' history, the longest-call finder),
+    and the view it makes of the store at a tick."""
+
+    def __init__(self, history: CountHistory | None = None):
+        self.history = history or CountHistory()
+        self.finder = LongestCallFinder()
+
+    def observe(self, store: LiveStore, now: float) -> None:
+        """After a successful poll (at monotonic ``now``): its counts join the history."""
+        if store.has_data:
+            paused = store.paused_count
+            self.history.add(now, len(store.records) - paused, paused)
+
+    def view(self, store: LiveStore, *, level: str, now: float, page: str,
+             duration_text: Callable[[LiveRecording], str],
+             long_calls: ThresholdCount | None = None,
+             long_pauses: ThresholdCount | None = None) -> GlanceView:
+        """The glance at tick time ``now``; ``duration_text`` is the table's (same tick)."""
+        longest = None
+        recording = paused = None
+        if store.has_data:
+            paused = store.paused_count
+            recording = len(store.records) - paused
+            rec = self.finder.longest(store.records, now)
+            if rec is not None:
+                longest = describe_longest(rec, duration_text(rec))
+        return GlanceView(level, recording, paused, longest, self.history.trend(now), page,
+                          long_calls, long_pauses)

@@ -31,6 +31,7 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     server_name: str = ""  # what the header calls the server; '' : host[:port] of the url
     read_only: bool = False  # --read-only: no supervisor actions (kiosk implies it)
+    theme: str | None = None  # --theme: a name themes.py knows; None: Textual's default
 
     def make_client(self, monotonic: Callable[[], float]) -> RecordingsClient:
         """The one RecordingsClient these settings describe (dashboard and --once alike)."""

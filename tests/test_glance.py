@@ -3,15 +3,14 @@
 import pytest
 
 from livedash.clock import FixedClock
-from livedash.count_history import CountHistory
 from livedash.errors import NetworkError
 from livedash.glance import (
     ALERT_WORD,
     CLEAR_WORD,
+    Glance,
     LongestCall,
     LongestCallFinder,
     ThresholdCount,
-    glance_view,
     long_calls,
     long_pauses,
     threshold_text,
@@ -35,8 +34,8 @@ def test_thresholds_read_as_durations(seconds, text):
 
 
 def test_a_threshold_tile_says_it_in_words_not_only_colour():
-    assert long_calls(0, 900) == ThresholdCount("CALLS ≥ 15:00", 0)
-    assert long_pauses(3, 120) == ThresholdCount("PAUSES ≥ 2:00", 3)
+    assert long_calls(0, 900) == ThresholdCount("CALLS ≥ 15:00", 0, "≥ 15:00")
+    assert long_pauses(3, 120) == ThresholdCount("PAUSES ≥ 2:00", 3, "❚❚ ≥ 2:00")
     assert (long_calls(0, 900).alert, long_calls(0, 900).word) == (False, CLEAR_WORD)
     assert (long_calls(2, 900).alert, long_calls(2, 900).word) == (True, ALERT_WORD)
     assert ALERT_WORD.startswith("⚠ ") and CLEAR_WORD.startswith("✓ ")
@@ -68,34 +67,36 @@ def test_the_finder_looks_at_the_records_once_per_poll():
 def test_the_glance_of_a_store():
     clock = FixedClock(monotonic=0.0)
     store = LiveStore(clock)
-    history = CountHistory()
-    finder = LongestCallFinder()
+    glance = Glance()
 
-    def view(**kwargs):
+    def view(level="live", duration=duration_text, **kwargs):
         now = clock.monotonic()
-        return glance_view(store, level="live", now=now, page="page 1/1", history=history,
-                           finder=finder, duration_text=lambda r: duration_text(r, now),
-                           **kwargs)
+        return glance.view(store, level=level, now=now, page="page 1/1",
+                           duration_text=lambda r: duration(r, now), **kwargs)
 
     before = view()
     assert (before.recording, before.paused, before.longest) == (None, None, None)
     assert not before.trend.recording and before.long_calls is None
+    glance.observe(store, clock.monotonic())  # no answer yet: nothing to count
+    assert not view().trend.recording
 
     store.apply(FetchResult(Filters(), [
         rec("a", 70, user="alice", first="Hugo", last="Martin"),
         rec("b", 3600, paused=True, user="bob\x1b[31m", first="", last="", number=""),
         rec("c", 5, user="carol", first="", last="", number="+3902"),
     ]))
-    history.add(clock.monotonic(), 2, 1)
+    glance.observe(store, clock.monotonic())
     shown = view(long_calls=long_calls(1, 900), long_pauses=long_pauses(1, 120))
-    assert (shown.recording, shown.paused) == (2, 1)
+    assert (shown.recording, shown.paused) == (2, 1)  # running and paused: 3 in all
     # server text made safe; a caller without a name or number reads "unknown"
     assert shown.longest == LongestCall("bob␛[31m", "unknown", "1:00:00", True)
     assert shown.trend.recording == (2,) and shown.trend.paused == (1,)
     assert shown.long_calls.count == 1 and shown.long_pauses.label == "PAUSES ≥ 2:00"
-    clock.advance(3531)  # alice's call (70 s + 3531 s) overtakes bob's paused one
+    clock.advance(600)
+    assert view().trend.recording == (2,) * 21  # the last counts carry on, slot by slot
+    clock.advance(2931)  # alice's call (70 s + 3531 s) overtakes bob's paused one
     assert view().longest == LongestCall("alice", "Hugo Martin", "1:00:01", False)
+    assert not view().trend.recording  # counts older than half an hour are gone
     store.fail(NetworkError("refused"), 5.0)
-    stale = glance_view(store, level="stale", now=clock.monotonic(), page="", history=history,
-                        finder=finder, duration_text=lambda r: "~" + duration_text(r, 0))
-    assert stale.stale and stale.recording == 2 and stale.longest.duration.startswith("~")
+    stale = view("stale", lambda r, now: duration_text(r, now, estimated=True))
+    assert stale.stale and stale.recording == 2 and stale.longest.duration == "~1:00:01"
