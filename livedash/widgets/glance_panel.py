@@ -36,6 +36,14 @@ BIG_PAUSED = "██ ██\n██ ██\n██ ██"
 NO_FIGURE = "-"  # Digits has no "?": before the first answer, and after an error without data
 
 
+def _set(label: Label, content: str | Text, *, layout: bool = True) -> None:
+    """``label.update``, only when the content changed: the panel is shown every second,
+    and every update of a Label costs a layout of the screen. ``layout=False`` for a label
+    whose size does not follow its text (a fixed width, one line)."""
+    if label.content != content:
+        label.update(content, layout=layout)
+
+
 def _words(view: GlanceView) -> str:
     """What the totals' word line says when their figures are not the server's word now."""
     if view.recording is None:
@@ -79,11 +87,11 @@ class CountTile(Vertical):
         if labels is not None:
             label, short_label = labels
             long_label, short = self.query(".tile-label").results(Label)
-            long_label.update(label)
-            short.update(short_label or label)
-        self.query_one(Digits).update(figure)
-        self.query_one(".tile-value", Label).update(figure)
-        self.query_one(".tile-word", Label).update(word)
+            _set(long_label, label)
+            _set(short, short_label or label)
+        self.query_one(Digits).update(figure)  # a layout only when its width changes
+        _set(self.query_one(".tile-value", Label), figure, layout=False)
+        _set(self.query_one(".tile-word", Label), word, layout=False)
         self.set_class(alert, "-alert")
 
 
@@ -95,7 +103,7 @@ class LongestCallTile(Vertical):
         self._shown: tuple | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("LONGEST CALL", id="longest-label")
+        yield Label("LONGEST CALL", id="longest-label", markup=False)
         with Horizontal(classes="tile-figure", id="longest-figure"):
             yield Digits(NO_FIGURE, id="longest-digits")
         yield Label(NO_FIGURE, id="longest-duration", markup=False)  # narrow terminals
@@ -116,11 +124,11 @@ class LongestCallTile(Vertical):
             # server text, drawn as plain Text (made safe in glance.py)
             who = Text.assemble(("❚❚ " if longest.paused else "● "), (longest.who, "bold"),
                                 " ↔ ", longest.whom, no_wrap=True, overflow="ellipsis")
-        self.query_one("#longest-label", Label).update(label)
+        _set(self.query_one("#longest-label", Label), label, layout=False)
         self.query_one("#longest-digits", Digits).update(duration)
-        self.query_one("#longest-duration", Label).update(longest.duration if longest else
-                                                           NO_FIGURE)
-        self.query_one("#longest-who", Label).update(who)
+        _set(self.query_one("#longest-duration", Label),
+             longest.duration if longest else NO_FIGURE, layout=False)
+        _set(self.query_one("#longest-who", Label), who, layout=False)
         self.set_class(longest is not None and longest.paused, "-paused")
 
 
@@ -145,11 +153,12 @@ class TrendRow(Horizontal):
             if line.data != data:
                 line.data = data
             low, high = (min(values), max(values)) if values else (0, 0)
-            self.query_one(f"#trend-{name}-range", Label).update(
-                "" if not values else str(low) if low == high else f"{low}–{high}")
+            _set(self.query_one(f"#trend-{name}-range", Label),
+                 "" if not values else str(low) if low == high else f"{low}–{high}",
+                 layout=False)
         minutes = round(trend.seconds / 60)
-        self.query_one("#trend-span", Label).update(
-            "no counts yet" if not trend.recording else f"last {max(1, minutes)} min")
+        _set(self.query_one("#trend-span", Label),
+             "no counts yet" if not trend.recording else f"last {max(1, minutes)} min")
 
 
 class GlancePanel(Vertical):
@@ -172,7 +181,7 @@ class GlancePanel(Vertical):
         self._show_threshold("#tile-long-calls", view.long_calls)
         self._show_threshold("#tile-long-pauses", view.long_pauses)
         self.query_one(LongestCallTile).show(view.longest)
-        self.query_one("#kiosk-page", Label).update(view.page)
+        _set(self.query_one("#kiosk-page", Label), view.page, layout=False)
         self.query_one(TrendRow).show(view.trend)
         self.set_class(view.stale, "-stale")
 
