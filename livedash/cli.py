@@ -291,6 +291,7 @@ def build_parser() -> Parser:
     p.option(watching, "--theme", type=_theme, metavar="NAME",
              help="colours: livedash-high-contrast (for a wall) or one of Textual's "
              "(textual-dark, nord, ...; default textual-dark)")
+    p.checks.append(refuse_with(p, ("theme",), "once", "--once prints plain text"))
     filters = p.add_argument_group("filters (all given must match)")
     for name, metavar in (("--device-name", "NAME"), ("--directory-number", "DN"),
                           ("--username", "USER"), ("--numeric-user-id", "ID")):

@@ -40,6 +40,11 @@ def test_a_bad_theme_is_one_line_and_exit_2(capsys, argv):
     assert "--theme" in line and "unknown theme" in line and HIGH_CONTRAST in line
 
 
+def test_a_theme_is_refused_where_nothing_is_drawn(capsys):
+    assert cli.main([*SERVER, "--once", "--theme", "nord"]) == 2
+    assert "--theme cannot be used with --once" in one_error_line(capsys)
+
+
 def test_serve_refuses_a_bad_theme_before_starting(capsys):
     assert cli.main(["serve", "--demo", "--theme", "wall"]) == 2
     assert "unknown theme 'wall'" in one_error_line(capsys)
