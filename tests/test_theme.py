@@ -64,10 +64,10 @@ def recorder():
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc")
 async def test_served_viewers_get_the_theme(recorder):
-    parser, dashboard = build_serve_parser()
+    parser, passed_on = build_serve_parser()  # (serve parser, what it passes on)
     args = parser.parse_args(["--url", recorder.url, "--user", "supervisor",
                               "--theme", HIGH_CONTRAST])
-    options = passed_on_options(dashboard, args)
+    options = passed_on_options(passed_on, args)
     assert options[options.index("--theme") + 1] == HIGH_CONTRAST
     screen = ScreenText()
     async with running_wallboard(recorder.url, CREDENTIALS, options=options) as wall:
