@@ -23,8 +23,11 @@ from .store import LiveStore
 from .table_layout import UNKNOWN
 from .timefmt import format_duration
 
-# What a threshold tile says under its count: a word as well as a colour.
-ALERT_WORD = "⚠ ATTENTION"
+# What a threshold tile says under its count: a word as well as a colour. Over a
+# threshold, the words the table marks such rows with (``watch.py``, the --long-call and
+# --long-pause branch: LONG_CALL_MARK, LONG_PAUSE_MARK), so the wall and its rows agree.
+LONG_CALL_WORD = "⚠ LONG"
+LONG_PAUSE_WORD = "⚠ PAUSE"
 CLEAR_WORD = "✓ none"
 
 
@@ -43,6 +46,7 @@ class ThresholdCount:
     label: str  # e.g. "CALLS ≥ 15:00"
     count: int
     short_label: str = ""  # for a narrow terminal, e.g. "≥ 15:00"; '' : the label
+    alert_word: str = "⚠"  # under a count that is not zero, e.g. "⚠ LONG"
 
     @property
     def alert(self) -> bool:
@@ -50,19 +54,19 @@ class ThresholdCount:
 
     @property
     def word(self) -> str:
-        return ALERT_WORD if self.alert else CLEAR_WORD
+        return self.alert_word if self.alert else CLEAR_WORD
 
 
 def long_calls(count: int, seconds: float) -> ThresholdCount:
     """The tile of ``--long-call``: recordings that have run ``seconds`` or longer."""
     limit = threshold_text(seconds)
-    return ThresholdCount(f"CALLS ≥ {limit}", count, f"≥ {limit}")
+    return ThresholdCount(f"CALLS ≥ {limit}", count, f"≥ {limit}", LONG_CALL_WORD)
 
 
 def long_pauses(count: int, seconds: float) -> ThresholdCount:
     """The tile of ``--long-pause``: recordings paused for ``seconds`` or longer."""
     limit = threshold_text(seconds)
-    return ThresholdCount(f"PAUSES ≥ {limit}", count, f"❚❚ ≥ {limit}")
+    return ThresholdCount(f"PAUSES ≥ {limit}", count, f"❚❚ ≥ {limit}", LONG_PAUSE_WORD)
 
 
 class LongestCallFinder:

@@ -5,8 +5,9 @@ import pytest
 from livedash.clock import FixedClock
 from livedash.errors import NetworkError
 from livedash.glance import (
-    ALERT_WORD,
     CLEAR_WORD,
+    LONG_CALL_WORD,
+    LONG_PAUSE_WORD,
     Glance,
     LongestCall,
     LongestCallFinder,
@@ -34,11 +35,12 @@ def test_thresholds_read_as_durations(seconds, text):
 
 
 def test_a_threshold_tile_says_it_in_words_not_only_colour():
-    assert long_calls(0, 900) == ThresholdCount("CALLS ≥ 15:00", 0, "≥ 15:00")
-    assert long_pauses(3, 120) == ThresholdCount("PAUSES ≥ 2:00", 3, "❚❚ ≥ 2:00")
+    assert long_calls(0, 900) == ThresholdCount("CALLS ≥ 15:00", 0, "≥ 15:00", "⚠ LONG")
+    assert long_pauses(3, 120) == ThresholdCount("PAUSES ≥ 2:00", 3, "❚❚ ≥ 2:00", "⚠ PAUSE")
     assert (long_calls(0, 900).alert, long_calls(0, 900).word) == (False, CLEAR_WORD)
-    assert (long_calls(2, 900).alert, long_calls(2, 900).word) == (True, ALERT_WORD)
-    assert ALERT_WORD.startswith("⚠ ") and CLEAR_WORD.startswith("✓ ")
+    assert (long_calls(2, 900).alert, long_calls(2, 900).word) == (True, LONG_CALL_WORD)
+    assert (long_pauses(1, 60).alert, long_pauses(1, 60).word) == (True, LONG_PAUSE_WORD)
+    assert CLEAR_WORD.startswith("✓ ")
 
 
 def test_the_longest_call_over_time_a_paused_one_is_overtaken():

@@ -7,7 +7,7 @@ from textual.widgets import Digits, Sparkline
 
 from livedash.app import LiveDashApp
 from livedash.demo.faults import HOSTILE_TEXTS
-from livedash.glance import ALERT_WORD, CLEAR_WORD, long_calls, long_pauses
+from livedash.glance import CLEAR_WORD, LONG_CALL_WORD, long_calls, long_pauses
 from livedash.themes import HIGH_CONTRAST
 from livedash.widgets.header_bar import HeaderBar
 from livedash.widgets.recordings_table import RecordingsTable
@@ -102,7 +102,7 @@ async def test_threshold_tiles_only_when_asked_and_in_words(demo_server, clock):
         assert calls.display and pauses.display
         assert text_of(app, "#tile-long-calls .tile-label") == "CALLS ≥ 15:00"
         assert calls.figure == "2" and calls.has_class("-alert")
-        assert text_of(app, "#tile-long-calls .tile-word") == ALERT_WORD
+        assert text_of(app, "#tile-long-calls .tile-word") == LONG_CALL_WORD
         assert pauses.figure == "0" and not pauses.has_class("-alert")
         assert text_of(app, "#tile-long-pauses .tile-word") == CLEAR_WORD
         # the warning colour differs from the calm one, as well as the word

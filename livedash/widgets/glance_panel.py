@@ -6,7 +6,7 @@ At a wall's size (120×34)::
         ╺┓ ┏━┓           ╺┓              ╺┓          ╺┓ ┏━┓┏━┓ ┏━┓┏━╸
          ┃ ┃ ┃            ┃               ┃           ┃ ┃ ┃┃ ┃ ┃ ┃┗━┓
         ╺┻╸┗━┛           ╺┻╸             ╺┻╸         ╺┻╸┗━┛┗━┛ ┗━┛╺━┛
-                                      ⚠ ATTENTION    ● alice ↔ Hugo Martin
+                                        ⚠ LONG       ● alice ↔ Hugo Martin
     ● recording ▁▂▃▅▆▇█▇▆▅ 8–10   ❚❚ paused ▁▁▂▁▁▁▃▂ 0–2   last 30 min
 
 It draws a ``GlanceView`` (``glance.py`` decides every figure and word); the app hands it
