@@ -25,23 +25,25 @@ from .credentials import Credentials, Secret
 from .export_action import TableExport
 from .filter_history import FilterHistory, Suggestion, history_path, live_usernames, suggestions
 from .filter_labels import describe_filters
+from .glance import Glance, ThresholdCount, long_calls, long_pauses
 from .guard import GuardedApp, guarded
 from .history import EndedHistory
 from .housekeeping import INTERVAL_SECONDS as HOUSEKEEPING_SECONDS
 from .housekeeping import housekeeping
 from .logs import add_secret
 from .messages import PollFailed, PollSucceeded
-from .poller import Backoff, Poller
+from .poller import FORBIDDEN_RETRY_SECONDS, Backoff, Poller
 from .safe_text import safe_text
 from .search import parse_query
 from .settings import Settings
-from .status import describe_status
+from .status import StatusView, describe_status
 from .store import LiveStore, PollDiff
+from .themes import HIGH_CONTRAST_THEME
 from .timefmt import format_clock
 from .watch import Thresholds, Watch
 from .widgets.filter_bar import FilterBar
+from .widgets.glance_panel import GlancePanel
 from .widgets.header_bar import HeaderBar
-from .widgets.kiosk_totals import KioskTotals
 from .widgets.recently_ended import RecentlyEndedScreen
 from .widgets.recordings_table import RecordingsTable
 from .widgets.screens import DetailsScreen, HelpScreen, PasswordScreen, UnreadableScreen
@@ -105,6 +107,8 @@ class LiveDashApp(GuardedApp):
     ]
     # narrow terminals: dialogs take the whole width (styles/app.tcss)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
+    # short terminals: the kiosk's glance gives way (styles/app.tcss, glance_panel.py)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-medium"), (30, "-tall")]
     _KIOSK_ACTIONS = frozenset({"quit", "help"})
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
@@ -128,6 +132,8 @@ class LiveDashApp(GuardedApp):
                 PollSucceeded(result, self.poller.requests_sent)),
             on_error=lambda error, delay: self.post_message(PollFailed(error, delay)),
             backoff=backoff,
+            # a wall display asks again after a 403 by itself: nobody will press r
+            forbidden_retry=FORBIDDEN_RETRY_SECONDS if settings.kiosk else None,
         )
         self._debounce = debounce
         # Long calls and forgotten pauses (watch.py); a pause first seen more than two
@@ -145,6 +151,7 @@ class LiveDashApp(GuardedApp):
         self.tick_timer = None  # the 1 Hz timer (tests that step the clock pause it)
         # (paused, 401, search kept): see check_action
         self._binding_state: tuple[bool, bool, bool] | None = None
+        self.glance = Glance()  # the kiosk's figures: counts of the last half hour, …
         self.actions = ActionController(self)  # pause, resume, stop, start: the keys' work
         # The filter values used before (suggestions), read before the loop runs: a
         # small file. Values from the command line count as used. Kiosk: no filters.
@@ -155,6 +162,9 @@ class LiveDashApp(GuardedApp):
         self._live_users: tuple[dict, list[str]] | None = None  # (records, their users)
         if settings.kiosk:
             self.add_class("-kiosk")
+        self.register_theme(HIGH_CONTRAST_THEME)  # also in the palette (Ctrl+P), by name
+        if settings.theme:
+            self.theme = settings.theme
 
     # -- layout -------------------------------------------------------------------------
 
@@ -164,7 +174,7 @@ class LiveDashApp(GuardedApp):
         for warning in self.settings.transport_warnings():
             yield Static(f"⚠ {warning}", classes="warning", markup=False)
         if self.settings.kiosk:
-            yield KioskTotals(id="totals")
+            yield GlancePanel(id="glance")
         else:
             yield FilterBar(self.settings.filters, debounce=self._debounce, id="filters",
                             suggest=self._suggestions)
@@ -271,6 +281,8 @@ class LiveDashApp(GuardedApp):
             diff = self.store.apply(message.result)
             if diff is not None:
                 self.watch.observe(self.store.records, self.clock.monotonic())
+                if self.settings.kiosk:
+                    self.glance.observe(self.store, self.clock.monotonic())
                 self.refresh_views(diff)
                 self.actions.poll_applied(message.request)
         except Exception as exc:  # a bug on the render path must not end a kiosk's week
@@ -377,7 +389,7 @@ class LiveDashApp(GuardedApp):
         """Make every widget show the store again (after a poll, a failure, a filter)."""
         if diff is not None:
             self.table.sync(diff)
-        self._refresh_status()
+        view = self._refresh_status()
         self._refresh_details()
         self.actions.show_marks()  # a filter or an ended recording may have unmarked some
         empty = self.query_one("#empty", Static)
@@ -387,13 +399,31 @@ class LiveDashApp(GuardedApp):
                       and not self.table.row_count)  # none at all, or none found
         empty.display = show_empty
         self.table.set_class(show_empty, "-empty")
-        if show_empty:
-            empty.update(self._empty_message())
+        self._show_empty_message(view)
+        if self.settings.kiosk:
+            # the status line may now take another number of lines, and the table as
+            # many fewer or more rows: its page count is right after the next layout
+            self.call_after_refresh(self._show_kiosk_page)
 
-    def _empty_message(self) -> str:
+    def _show_empty_message(self, view: StatusView) -> None:
+        """The empty table's message, when shown; a repaint only when its text changed
+        (a kiosk's says when the next attempt is: it changes every second)."""
+        empty = self.query_one("#empty", Static)
+        if empty.display:
+            text = self._empty_message(view)
+            if text != str(empty.content):
+                empty.update(text)
+            empty.set_class(self.settings.kiosk and self.store.failure is not None,
+                            "-failure")
+
+    def _empty_message(self, view: StatusView) -> str:
         """What the space of an empty table says (the status line below has the details)."""
         store = self.store
         if not store.has_data:
+            if self.settings.kiosk and store.failure is not None:
+                # a wall: what is wrong and what to do, where the room looks (the
+                # message can quote the server: the safe path, drawn without markup)
+                return safe_text(view.message)
             return "Nothing to show yet: the server has not answered (see below)."
         search = self.table.search.query
         if search is not None and (store.records or store.ended):
@@ -406,7 +436,7 @@ class LiveDashApp(GuardedApp):
             "\nThe filters match exactly: f to change them, Esc in a field to clear it.")
         return f"No live recordings match {query}.{keys}"
 
-    def _refresh_status(self) -> None:
+    def _refresh_status(self) -> StatusView:
         # Stale or paused: the durations on screen are counted on here, marked "~".
         self.table.estimated = self.store.stale or self.poller.paused
         self._refresh_bindings_if_changed()
@@ -418,10 +448,25 @@ class LiveDashApp(GuardedApp):
         )
         self.query_one(StatusBar).show(view)
         if self.settings.kiosk:
-            self.query_one(KioskTotals).show(
-                len(self.store.records), self.store.paused_count, self.table.page_label(),
-                stale=view.level in ("stale", "error"),
-            )
+            self.query_one(HeaderBar).show_state(view.level, view.badge)
+            now = self.tick_time()
+            long_calls, long_pauses = self.glance_thresholds(now)
+            self.query_one(GlancePanel).show(self.glance.view(
+                self.store, level=view.level, now=now, page=self.table.page_label(),
+                duration_text=self.table.duration_text_of,  # the row's text, at the same tick
+                long_calls=long_calls, long_pauses=long_pauses,
+            ))
+        return view
+
+    def glance_thresholds(self, now: float
+                          ) -> tuple[ThresholdCount | None, ThresholdCount | None]:
+        """The kiosk's --long-call and --long-pause tiles, counted by the watch at the
+        table's tick time (so a tile agrees with the rows' marks); None hides a tile: no
+        such threshold."""
+        long_call, long_pause = self.watch.thresholds
+        counts = self.watch.counts(now)
+        return (None if long_call is None else long_calls(counts.long_calls, long_call),
+                None if long_pause is None else long_pauses(counts.long_pauses, long_pause))
 
     @guarded("updating the clock")
     def tick(self) -> None:
@@ -436,7 +481,9 @@ class LiveDashApp(GuardedApp):
         now = self._tick_times.next(self.clock.monotonic())
         self.table.tick(now)
         self._ring_for_crossings(now)
-        self._refresh_status()
+        view = self._refresh_status()
+        if self.settings.kiosk:
+            self._show_empty_message(view)
         self._refresh_details()
         self._ticks += 1
         if self._ticks % HOUSEKEEPING_SECONDS == 0:
@@ -462,6 +509,9 @@ class LiveDashApp(GuardedApp):
         if self.watch.crossings(now) and self.bell_on:
             self.bells += 1
             self.bell()
+    @guarded("showing the kiosk page")
+    def _show_kiosk_page(self) -> None:
+        self._refresh_status()
 
     @guarded("turning the kiosk page")
     def next_kiosk_page(self) -> None:

@@ -253,6 +253,16 @@ def add_read_only_option(parser: Parser, group: Any = None) -> Options:
         help="no supervisor actions: no keys, and pause/resume/stop/start refuse")]
 
 
+def _theme(text: str) -> str:
+    # Not in option_types: the themes are Textual's, and --once never loads Textual.
+    from .themes import check_theme
+
+    try:
+        return check_theme(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def add_dashboard_options(parser: Parser, *, kiosk_implied: bool = False) -> Options:
     """What shapes a dashboard: polling, display, filters, kiosk. ``livedash serve`` takes
     these and passes each given one on to its viewers (``serve/viewer.py``): a new
@@ -266,6 +276,9 @@ def add_dashboard_options(parser: Parser, *, kiosk_implied: bool = False) -> Opt
                       metavar="S", help="seconds between polls (default 2)"),
         parser.option(watching, "--tz", type=zone, metavar="ZONE",
                       help="zone to show times in (default: this machine's)"),
+        parser.option(watching, "--theme", type=_theme, metavar="NAME",
+                      help="colours: livedash-high-contrast (for a wall) or one of "
+                      "Textual's (textual-dark, nord, ...; default textual-dark)"),
     ]
     watch = parser.add_argument_group("long calls and forgotten pauses")
     options += [
@@ -323,6 +336,7 @@ def build_parser() -> Parser:
     p.checks += [
         require(p, ("format",), "once"),
         refuse_with(p, ("once",), "kiosk", "--once prints, a kiosk shows"),
+        refuse_with(p, ("theme",), "once", "--once prints plain text"),
         refuse_with(p, ("long_call", "long_pause", "bell"), "once",
                     "--once prints the recordings, it watches nothing"),
         refuse_with(p, ("history_minutes", "export_dir"), "once",
@@ -395,6 +409,7 @@ def build_settings(args: argparse.Namespace, url: str, credentials: Credentials)
         bell=args.bell,
         history_minutes=args.history_minutes,
         export_dir=args.export_dir,
+        theme=args.theme,
     )
 
 

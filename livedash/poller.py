@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from .client import RecordingsClient
 from .decode import PollDecoder, decode_off_loop
-from .errors import FetchError
+from .errors import FetchError, ForbiddenError
 from .model import FetchResult, Filters
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,19 @@ class Backoff:
         return raw * (1.0 - self.jitter * self.rand())
 
 
+async def wait_or_wake(wake: asyncio.Event, delay: float) -> None:
+    """Return after ``delay`` seconds, or as soon as ``wake`` is set (a poll asked for)."""
+    try:
+        await asyncio.wait_for(wake.wait(), delay)
+    except TimeoutError:
+        pass
+
+
+# A wall display that gets 403 asks again this often: privileges get granted, and nobody
+# is there to press r. Slow, as the answer changes only when an administrator acts.
+FORBIDDEN_RETRY_SECONDS = 300.0
+
+
 class Poller:
     def __init__(
         self,
@@ -63,7 +76,12 @@ class Poller:
         on_request: Callable[[Filters], None] | None = None,
         filters: Filters | None = None,
         backoff: Backoff | None = None,
+        forbidden_retry: float | None = None,
+        wait: Callable[[asyncio.Event, float], Awaitable[None]] = wait_or_wake,
     ):
+        """``forbidden_retry``: seconds after which a 403 is tried again by itself (a
+        kiosk); None: a 403 waits for the user, like a 401 always does. ``wait``: how the
+        loop waits between polls (tests pass one that lets the time pass at once)."""
         self.client = client
         self.decoder = decoder
         self.interval = interval
@@ -72,6 +90,8 @@ class Poller:
         self._on_result = on_result
         self._on_error = on_error
         self._on_request = on_request
+        self.forbidden_retry = forbidden_retry
+        self.wait = wait  # public: a test may let the time pass at once
         self._wake = asyncio.Event()
         self.paused = False  # the user paused polling (`p`)
         self.blocked = False  # a failure that must not be retried by itself (401)
@@ -117,16 +137,13 @@ class Poller:
                 await self._wait(delay)
 
     async def _wait(self, delay: float) -> None:
-        try:
-            await asyncio.wait_for(self._wake.wait(), delay)
-        except TimeoutError:
-            pass
+        await self.wait(self._wake, delay)
 
     async def poll_once(self) -> float | None:
         """Send one request, deliver its outcome; returns the wait before the next one.
 
         0 means "at once" (the filters changed while the request was out); None means
-        "wait until told" (a 401).
+        "wait until told" (a 401; a 403 unless ``forbidden_retry``).
         """
         filters = self.filters
         if self._on_request:
@@ -139,6 +156,10 @@ class Poller:
             if filters != self.filters:
                 return 0  # an error about old filters says nothing about the new ones
             self.failures += 1
+            if isinstance(exc, ForbiddenError) and self.forbidden_retry is not None:
+                # not the backoff: a fixed, slow pace (a 401 never comes here: lock-out)
+                self._on_error(exc, self.forbidden_retry)
+                return self.forbidden_retry
             if not exc.retry:
                 self.blocked = True
                 self._on_error(exc, None)

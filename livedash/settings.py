@@ -40,6 +40,7 @@ class Settings:
     state_dir: Path | None = None
     history_minutes: float = 30.0  # --history-minutes: how long `h` keeps what ended
     export_dir: Path | None = None  # --export-dir: where `e` writes; None: the current folder
+    theme: str | None = None  # --theme: a name themes.py knows; None: Textual's default
 
     def make_client(self, monotonic: Callable[[], float]) -> RecordingsClient:
         """The one RecordingsClient these settings describe (dashboard and --once alike)."""

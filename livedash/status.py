@@ -57,6 +57,14 @@ def pack_parts(parts: Sequence[str], width: int, separator: str = SEPARATOR) -> 
     return lines
 
 
+def _every(seconds: float) -> str:
+    """``300`` → ``5 minutes``; ``90`` → ``1m30s``."""
+    if seconds >= 60 and seconds % 60 == 0:
+        minutes = int(seconds // 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return format_age(seconds)
+
+
 def _next_step(store: LiveStore, now_wall, kiosk: bool) -> str:
     failure = store.failure
     assert failure is not None
@@ -67,6 +75,11 @@ def _next_step(store: LiveStore, now_wall, kiosk: bool) -> str:
         return ("Not retried automatically (repeated attempts can lock the account): "
                 "press L to enter the password again, or r to retry")
     if isinstance(failure.error, ForbiddenError):
+        if failure.next_attempt_in is not None:  # a kiosk asks again by itself, slowly
+            remaining = failure.next_attempt_in - (now_wall - failure.at).total_seconds()
+            return ("An administrator must grant the privilege to this user; livedash "
+                    f"checks again every {_every(failure.next_attempt_in)} by itself "
+                    f"(next in {format_age(remaining)})")
         if kiosk:
             return ("Not retried automatically: restart livedash once an administrator "
                     "has granted the privilege")

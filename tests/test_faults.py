@@ -201,8 +201,11 @@ async def test_kiosk_marks_stale_and_gives_no_key_advice(demo_server):
         text = status_text(app)
         assert text.startswith(" ◌ STALE 30s ") and "Retrying in 30s" in text
         assert "press" not in text
-        assert app.query_one("#totals").has_class("-stale")
-        assert str(app.query_one("#total-active").value) == str(len(KNOWN_IDS))
+        glance = app.query_one("#glance")
+        assert glance.has_class("-stale")  # the last good figures, marked in words too
+        assert glance.query_one("#tile-recording").figure == str(len(KNOWN_IDS) - 1)
+        assert "◌ last known" in str(glance.query_one("#tile-recording .tile-word").render())
+        assert " ◌ STALE 30s " in str(app.query_one("#header").render())
 
 
 async def test_kiosk_401_asks_for_a_restart_not_a_key(demo_server):
@@ -213,6 +216,46 @@ async def test_kiosk_401_asks_for_a_restart_not_a_key(demo_server):
         text = status_text(app)
         assert "401 Unauthorized" in text and "press" not in text
         assert "correct the password and restart livedash" in text
+        assert "correct the password and restart livedash" in str(
+            app.query_one("#empty").content)
+
+
+async def test_kiosk_403_is_asked_again_every_5_minutes_by_itself(demo_server):
+    clock = FixedClock()
+    app = make_app(demo_server, clock=clock, kiosk=True)
+    waited = []
+    time_passed = asyncio.Event()  # the test says when the 5 minutes are over
+
+    async def wait(wake, delay):
+        waited.append(delay)
+        await time_passed.wait()
+        time_passed.clear()
+
+    app.poller.wait = wait
+    demo_server.faults.inject("403")  # until an administrator grants the privilege
+    async with app.run_test(size=SIZE) as pilot:
+        await until(app, lambda: app.outcomes >= 1)
+        text = status_text(app)
+        assert text.startswith(" ✕ ERROR ") and "403 Forbidden" in text and "press" not in text
+        assert ("An administrator must grant the privilege to this user; livedash checks "
+                "again every 5 minutes by itself (next in 5m00s)") in text
+        assert not app.poller.blocked and waited == [300]
+        # said in the middle of the wall too, where the empty table would be
+        empty = app.query_one("#empty")
+        assert empty.display and empty.has_class("-failure")
+        assert "must grant the privilege" in str(empty.content)
+        clock.advance(61)
+        app.tick()
+        assert "(next in 3m59s)" in status_text(app)
+        assert "(next in 3m59s)" in str(empty.content)
+        time_passed.set()  # 5 minutes later: still forbidden
+        await until(app, lambda: app.outcomes >= 2)
+        assert app.store.failure.attempt == 2 and waited == [300, 300]
+        demo_server.faults.clear()  # granted
+        time_passed.set()
+        await until(app, lambda: app.store.has_data)
+        await pilot.pause()
+        assert status_text(app).startswith(" ● LIVE ") and len(row_ids(app)) == len(KNOWN_IDS)
 
 
 async def test_transient_faults_recover_without_the_user(demo_server):

@@ -7,10 +7,11 @@ from datetime import UTC
 import pytest
 
 from livedash.client import Answer
+from livedash.clock import FixedClock
 from livedash.decode import PollDecoder
-from livedash.errors import AuthError, HttpStatusError, NetworkError
+from livedash.errors import AuthError, ForbiddenError, HttpStatusError, NetworkError
 from livedash.model import Filters
-from livedash.poller import Backoff, Poller
+from livedash.poller import FORBIDDEN_RETRY_SECONDS, Backoff, Poller
 
 EMPTY = Answer(b"[]", "application/json", latency=0.0, received_at=0.0)
 
@@ -172,3 +173,71 @@ async def test_paused_polling_waits_except_for_an_explicit_poll(rig):
     assert len(client.calls) == 2 and poller.paused
     poller.set_paused(False)
     await client.next_call(3)
+
+
+# -- 403 on a wall display: asked again, slowly, by itself -----------------------------------
+
+
+@contextlib.asynccontextmanager
+async def timed_poller(**options):
+    """A running poller whose waits pass at once on a FixedClock: (poller, client,
+    errors, results, waits, clock)."""
+    client = ScriptedClient()
+    clock = FixedClock()
+    errors, results, waits = [], [], []
+
+    async def let_time_pass(wake, delay):
+        waits.append(delay)
+        clock.advance(delay)
+
+    poller = Poller(client, decoder=PollDecoder(UTC), interval=2, on_result=results.append,
+                    on_error=lambda error, delay: errors.append((error, delay)),
+                    backoff=Backoff(base=2, cap=60, jitter=0.25, rand=lambda: 0.0),
+                    wait=let_time_pass, **options)
+    task = asyncio.create_task(poller.run())
+    try:
+        yield poller, client, errors, results, waits, clock
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def test_a_kiosk_asks_again_after_a_403_every_5_minutes_by_itself():
+    async with timed_poller(forbidden_retry=FORBIDDEN_RETRY_SECONDS) as (
+            poller, client, errors, results, waits, clock):
+        start = clock.monotonic()
+        for n in (1, 2, 3):  # the privilege is missing for a quarter of an hour
+            _, answer = await client.next_call(n)
+            answer.set_exception(ForbiddenError("403 Forbidden"))
+        _, answer = await client.next_call(4)  # then an administrator grants it
+        answer.set_result(EMPTY)
+        await client.next_call(5)  # and polling goes on at the interval
+        assert FORBIDDEN_RETRY_SECONDS == 300
+        assert [delay for _, delay in errors] == [300, 300, 300]  # not the backoff's
+        assert waits == [300, 300, 300, 2]
+        assert clock.monotonic() - start == 902
+        assert len(results) == 1 and poller.failures == 0 and not poller.blocked
+
+
+async def test_a_401_is_never_retried_by_itself_not_even_by_a_kiosk():
+    async with timed_poller(forbidden_retry=FORBIDDEN_RETRY_SECONDS) as (
+            poller, client, errors, _, waits, _clock):
+        _, answer = await client.next_call(1)
+        answer.set_exception(AuthError("401"))
+        for _ in range(10):
+            await asyncio.sleep(0)  # let the loop run: it must send nothing more
+        assert len(client.calls) == 1 and poller.blocked
+        assert errors[0][1] is None and waits == []
+
+
+async def test_without_a_kiosk_a_403_waits_for_the_user():
+    async with timed_poller() as (poller, client, errors, _, waits, _clock):
+        _, answer = await client.next_call(1)
+        answer.set_exception(ForbiddenError("403 Forbidden"))
+        for _ in range(10):
+            await asyncio.sleep(0)
+        assert len(client.calls) == 1 and poller.blocked
+        assert errors[0][1] is None and waits == []
+        poller.poll_now()  # r, once the privilege is granted
+        _, answer = await client.next_call(2)

@@ -10,6 +10,7 @@ from livedash.app import LiveDashApp
 from livedash.clock import FixedClock
 from livedash.model import Filters
 from livedash.poller import Backoff
+from livedash.themes import HIGH_CONTRAST
 
 from .conftest import press_and_settle, settings_for, until
 
@@ -17,8 +18,8 @@ SIZE = (140, 24)
 SMALL_SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((60, 20), id="60x20")]
 
 
-def make_app(server, **overrides):
-    app = LiveDashApp(settings_for(server.url, **overrides), clock=FixedClock(),
+def make_app(server, cls=LiveDashApp, **overrides):
+    app = cls(settings_for(server.url, **overrides), clock=FixedClock(),
                       # no retry fires on its own while the snapshot is taken
                       backoff=Backoff(base=30, cap=60, jitter=0.25, rand=lambda: 0.0))
     return app
@@ -106,3 +107,32 @@ def test_search_in_progress(snap_compare, demo_server):
         await pilot.pause()
 
     assert snap_compare(make_app(demo_server), terminal_size=SIZE, run_before=search)
+WALL = (120, 34)
+
+
+# A kiosk with --long-call 15:00 and --long-pause 2:00 as the known floor has them:
+# alice's hour-long call is over 15 minutes, carol's 42 s pause is not over 2.
+WATCHED = {"long_call": 900.0, "long_pause": 120.0}
+
+
+def half_an_hour_of_counts(app) -> None:
+    """The half hour before the snapshot: a morning's calls rising to the floor's 4 + 1."""
+    now = app.clock.monotonic()
+    recording = (0, 0, 1, 1, 1, 2, 2, 2, 3, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 5, 5, 4, 4, 5, 5, 4,
+                 4, 3, 3, 4, 4, 5, 5, 5, 6, 6, 7, 6, 6, 5, 5, 4, 4, 4, 3, 3, 3, 4, 4, 4, 5, 5,
+                 4, 4, 4, 3, 3, 4, 4)
+    for slot, count in enumerate(recording):
+        paused = 1 if 20 <= slot < 27 or slot >= 55 else 2 if 40 <= slot < 44 else 0
+        app.glance.history.add(now - 30 * (len(recording) - slot), count, paused)
+
+
+@pytest.mark.parametrize("theme", [None, HIGH_CONTRAST], ids=["default", "high-contrast"])
+def test_kiosk_on_a_wall(snap_compare, demo_server, theme):
+    app = make_app(demo_server, kiosk=True, theme=theme, **WATCHED)
+    half_an_hour_of_counts(app)
+    assert snap_compare(app, terminal_size=WALL, run_before=first_poll)
+
+
+def test_kiosk_small(snap_compare, demo_server):
+    app = make_app(demo_server, kiosk=True, **WATCHED)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=first_poll)
