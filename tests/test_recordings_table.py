@@ -503,7 +503,7 @@ async def test_row_caches_forget_calls_that_are_over(clock, store):
                 table.sync()
             table.sync(poll(store, [rec(clock, f"r{round_}-{i}", 100 + i) for i in range(10)]))
             await pilot.pause()
-        on_screen = set(table._ids)
+        on_screen = {table.recording_at(i).id for i in range(table.row_count)}
         assert len(on_screen) == 20  # ten calls, and the ten that just ended, fading
         assert 10 <= len(table._painter.cache) and set(table._painter.cache.keys()) <= on_screen
         assert set(table._painter.drawn_marks) <= on_screen

@@ -1,8 +1,9 @@
 """RecordingsTable: the live recordings as a virtual, Line-API table.
 
-What it shows is decided in pure modules: which rows in which order (``row_order``),
-which columns how wide and what each cell reads (``table_layout``); ``table_paint``
-turns cells into styled Segments. This widget draws, scrolls and keeps the cursor.
+What it shows is decided in pure modules: which rows in which order (``table_rows``,
+``row_order``), which columns how wide and what each cell reads (``table_layout``);
+``table_paint`` turns cells into styled Segments. This widget draws, scrolls and keeps
+the cursor.
 
 Why not ``DataTable``: with 10,000 rows, writing every duration cell once a second,
 clearing and refilling, and ``remove_row`` all cost in proportion to the whole table.
@@ -23,7 +24,6 @@ from __future__ import annotations
 import logging
 from datetime import tzinfo
 from math import ceil
-from operator import attrgetter
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -37,10 +37,11 @@ from textual.strip import Strip
 
 from ..clock import Clock
 from ..model import LiveRecording
-from ..row_order import SortOrder, frozen_durations, view_rows, without_departed
+from ..row_order import SortOrder
 from ..search import Query, RowSearch
 from ..store import LiveStore, PollDiff
 from ..table_layout import DURATION_WIDTH, PAD, TableLayout, compute_layout, duration_text, fit
+from ..table_rows import TableRows, first_row_after
 from ..watch import Watch
 from .table_paint import (
     RenderPass,
@@ -56,8 +57,6 @@ from .table_paint import (
 __all__ = ["RecordingsTable"]
 
 log = logging.getLogger(__name__)
-
-_ID = attrgetter("id")
 
 
 class RecordingsTable(ScrollView, can_focus=True):
@@ -150,13 +149,9 @@ class RecordingsTable(ScrollView, can_focus=True):
         self.show_cursor = show_cursor
         self.kiosk = not show_cursor
         self.watch = watch  # long calls and forgotten pauses: rows' marks (table_paint)
-        self.sort = SortOrder()
         # Durations are drawn at this (monotonic) time: the last tick's. None until read.
         self.tick_time: float | None = None
-        self._rows: list[LiveRecording] = []
-        self._ids: list[str] = []
-        self._ended: frozenset[str] = frozenset()
-        self._frozen: dict[str, float] = {}  # ended id → duration when the end was seen
+        self._view = TableRows(display_tz)  # the rows, their order, the sort and search
         self._painter = RowPainter(display_tz, store, lambda: self.call_later(self.refresh))
         self._layout: TableLayout | None = None
         self._layout_line = 0  # the widget width the layout was made for
@@ -164,15 +159,23 @@ class RecordingsTable(ScrollView, can_focus=True):
         self._styles: TableStyles | None = None
         self._pseudo_state: object = None
         self._pass: RenderPass | None = None
-        # What the last full sort was made from, so that a fade-out does not re-sort.
-        self._synced_records: dict | None = None
-        self._synced_sort: SortOrder | None = None
-        self.search = RowSearch(display_tz)  # the quick search: off until set_search
         if self.kiosk:
             self.can_focus = False
             self.add_class("-kiosk")
 
     # -- reading ----------------------------------------------------------------------
+
+    @property
+    def sort(self) -> SortOrder:
+        return self._view.sort
+
+    @property
+    def search(self) -> RowSearch:
+        return self._view.search
+
+    @property
+    def _rows(self) -> list[LiveRecording]:
+        return self._view.rows
 
     @property
     def sort_key(self) -> str:
@@ -192,9 +195,9 @@ class RecordingsTable(ScrollView, can_focus=True):
 
     @property
     def cursor_id(self) -> str | None:
-        if not self.show_cursor or not self._ids:
+        if not self.show_cursor or not self._rows:
             return None
-        return self._ids[self.cursor]
+        return self._view.ids[self.cursor]
 
     @property
     def cursor_recording(self) -> LiveRecording | None:
@@ -207,21 +210,18 @@ class RecordingsTable(ScrollView, can_focus=True):
         return self._rows[index]
 
     def row_of(self, recording_id: str) -> int | None:
-        try:
-            return self._ids.index(recording_id)
-        except ValueError:
-            return None
+        return self._view.index_of(recording_id)
 
     def is_ended(self, recording_id: str) -> bool:
-        return recording_id in self._ended
+        return recording_id in self._view.ended
 
     def duration_text_of(self, rec: LiveRecording) -> str:
         """The duration the row of ``rec`` shows now (the details dialog shows the same)."""
         now = self._now()
         entry = self._painter.cache.get(rec.id)
         timed = rec if entry is None else timed_record(entry.timed, rec, now)
-        frozen = self._frozen.get(rec.id) if rec.id in self._ended else None
-        return duration_text(timed, now, frozen=frozen, estimated=self.estimated)
+        return duration_text(timed, now, frozen=self._view.frozen_duration(rec.id),
+                             estimated=self.estimated)
 
     @property
     def _page_rows(self) -> int:
@@ -256,41 +256,19 @@ class RecordingsTable(ScrollView, can_focus=True):
         in between), plus a repaint of the lines whose row changed: a poll that changed
         nothing on screen repaints nothing (the durations tick on anyway).
         """
-        now = self._now()
-        store = self.store
-        ended = store.ended
-        old_rows = self._rows
-        old_ended = self._ended
-        self._frozen = frozen_durations(self._frozen, ended, now)
-        self._ended = frozenset(ended) if ended else frozenset()
-
+        view = self._view
+        old_rows, old_ended = view.rows, view.ended
         old_id = self.cursor_id
         old_index = self.cursor
         first = self._first_row
         page = self._page_rows
         screen_row = old_index - first if first <= old_index < first + page else None
 
-        if (diff is None and store.records is self._synced_records
-                and self.sort == self._synced_sort):
-            # Nothing arrived and nothing was re-sorted: only faded rows may have left.
-            rows = without_departed(self._rows, store.records, ended)
-        else:
-            rows = view_rows(store.visible(), self.sort, now=now, ended=self._ended,
-                             frozen=self._frozen, keep=self.search.keep(self._ended))
-            self.search.found(rows, store.records, ended)
-            self._synced_records = store.records
-            self._synced_sort = self.sort
-        self._rows = rows
-        self._ids = ids = list(map(_ID, rows))
-        self._painter.forget_departed(store.records, ended)
-
+        view.rebuild(self.store, self._now(), arrived=diff is not None)
+        rows = view.rows
+        self._painter.forget_departed(self.store.records, self.store.ended)
         count = len(rows)
-        index = min(old_index, max(0, count - 1))
-        if old_id is not None and ids:
-            try:
-                index = ids.index(old_id)
-            except ValueError:
-                pass
+        index = view.index_after(old_id, old_index)
         # The rows moved under the cursor: no watcher (it would scroll); placed below.
         self.set_reactive(RecordingsTable.cursor, index)
 
@@ -307,8 +285,8 @@ class RecordingsTable(ScrollView, can_focus=True):
             target = self._first_row
             moved = target != first
         else:
-            target = index - screen_row if self.show_cursor and screen_row is not None else first
-            target = max(0, min(target, self.max_scroll_y))
+            target = first_row_after(index, screen_row if self.show_cursor else None,
+                                     first, self.max_scroll_y)
             moved = target != first
             if moved or not old_rows or (diff is not None and diff.reset):
                 self.scroll_to(y=target, animate=False, force=True)
@@ -318,7 +296,7 @@ class RecordingsTable(ScrollView, can_focus=True):
         # The same first row: repaint the lines that look different, or the cursor
         # arriving or leaving.
         changed = changed_lines(old_rows[first:first + page], rows[first:first + page],
-                                old_ended, self._ended)
+                                old_ended, view.ended)
         if index != old_index and self.show_cursor:
             changed += [old_index - first, index - first]
         if len(changed) > page // 2:
@@ -383,8 +361,7 @@ class RecordingsTable(ScrollView, can_focus=True):
             self.refresh()
 
     def _set_sort(self, order: SortOrder) -> None:
-        self.sort = order
-        self._synced_sort = None  # re-order now, even by the same column
+        self._view.resort(order)  # re-order now, even by the same column
         self.sync()
 
     # -- cursor and paging --------------------------------------------------------------
@@ -587,10 +564,10 @@ class RecordingsTable(ScrollView, can_focus=True):
         if not 0 <= index < len(rows):
             return Strip.blank(width, styles.base)
         rec = rows[index]
-        entry = self._painter.entry(rec, ended=rec.id in self._ended, layout=layout,
+        entry = self._painter.entry(rec, ended=rec.id in self._view.ended, layout=layout,
                                     styles=styles, line=self._layout_line, now=now)
-        frozen = self._frozen.get(rec.id) if entry.ended else None
-        text = duration_text(entry.timed, now, frozen=frozen, estimated=estimated)
+        text = duration_text(entry.timed, now, frozen=self._view.frozen_duration(rec.id),
+                             estimated=estimated)
         if layout.duration and len(text) + alert_cells(self.watch) > layout.duration.width:
             self._grow_duration(len(text))
         return row_strip(entry, text, layout, styles, width, cursor=index == cursor,
