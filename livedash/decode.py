@@ -151,6 +151,23 @@ class _Unreadable(Exception):
         self.reason = reason
 
 
+class _Seen(msgspec.Struct, gc=False):
+    """A record as the decoder remembers it from poll to poll: what the server said
+    (all but the duration), the record made of it, the last poll that had it."""
+
+    started: Any
+    local: Any  # a party: JSON text of its own (not a view of a body), or a struct
+    remote: Any
+    paused: bool | None
+    record: LiveRecording
+    poll: int
+
+
+def _kept(party: Any) -> Any:
+    """A party to remember: JSON text copied out of the body, which is let go."""
+    return msgspec.Raw(bytes(party)) if type(party) is msgspec.Raw else party
+
+
 def _error(index: int, rec_id: str, reason: str) -> RecordError:
     """A record skipped: its id named if it has a usable one."""
     if not rec_id or rec_id.isspace():
@@ -255,9 +272,8 @@ class PollDecoder:
     def __init__(self, server_tz: tzinfo):
         self.server_tz = server_tz
         self._durations: dict[str | None, float] = {None: 0.0}  # text → seconds
-        # The last poll's wire records and the records made of them, by id: see _records
-        self._wires: dict[str, Wire] = {}
-        self._made: dict[str, LiveRecording] = {}
+        self._known: dict[str, _Seen] = {}  # by id: the records of the last polls
+        self._polls = 0
 
     def decode(self, body: bytes, content_type: str, observed_at: float) -> ParsedPoll:
         """Bytes → records and unreadable records. Raises BodyError for anything but a
@@ -329,17 +345,18 @@ class PollDecoder:
         """Wire records → LiveRecordings: values parsed (or looked up), repeats dropped.
 
         Runs for every record of every poll, 10,000 times, so the usual case comes first
-        and is short: a record whose fields (all but the duration) are those of the same
-        id in the last poll, and whose duration the record made then still foresees
-        (``LiveRecording.foresees``: the store's anchoring rule), *is* that record, the
-        object itself. Nothing is read or built for it, and the store
-        (``model.reconcile``) finds the very object it holds.
+        and is short: a record that says what it said last time (all but its duration),
+        and whose duration the record made then still foresees (``LiveRecording.foresees``,
+        the store's anchoring rule), *is* that record, the object itself. Nothing is
+        read, built or stored for it, and the store (``model.reconcile``) finds the very
+        object it holds.
         """
         unsorted = bool(errors)  # errors of the element-wise paths come first
-        wire_before = self._wires.get
-        record_before = self._made.get
-        wires_now: dict[str, Wire] = {}
-        records_now: dict[str, LiveRecording] = {}
+        poll = self._polls = self._polls + 1
+        records: list[LiveRecording] = []
+        append = records.append
+        known = self._known
+        known_of = known.get
         duration_of = self._durations.get
         for index, wire in enumerate(wires):
             if wire is None:
@@ -352,31 +369,31 @@ class PollDecoder:
                 except ValueError as exc:
                     errors.append(_error(index, rec_id, str(exc)))
                     continue
-            was = wire_before(rec_id)
-            if (was is not None
-                    # all the record says but its duration, as the last poll said it
-                    and wire.startedAt == was.startedAt and wire.remoteParty == was.remoteParty
-                    and wire.localParty == was.localParty and wire.isPaused == was.isPaused):
-                rec = record_before(rec_id)
+            seen = known_of(rec_id)
+            if seen is not None and seen.poll == poll:
+                errors.append(RecordError(index, rec_id, "duplicate id"))
+                continue
+            if (seen is not None and wire.startedAt == seen.started
+                    and wire.remoteParty == seen.remote and wire.localParty == seen.local
+                    and wire.isPaused is seen.paused):  # True, False or None
+                seen.poll = poll
+                rec = seen.record
                 if not rec.foresees(seconds, observed_at):
-                    rec = replace(rec, duration=seconds, observed_at=observed_at)
-                rec_id = rec.id  # the store's key: the very same object
+                    rec = seen.record = replace(rec, duration=seconds, observed_at=observed_at)
             else:
                 try:
                     rec = self._build(wire, seconds, observed_at)
                 except _Unreadable as exc:
                     errors.append(_error(index, rec_id, exc.reason))
                     continue
-            if rec_id in records_now:
-                errors.append(RecordError(index, rec_id, "duplicate id"))
-                continue
-            wires_now[rec_id] = wire
-            records_now[rec_id] = rec
-        # Only this poll's are remembered for the next one.
-        self._wires, self._made = wires_now, records_now
+                known[rec_id] = _Seen(wire.startedAt, _kept(wire.localParty),
+                                      _kept(wire.remoteParty), wire.isPaused, rec, poll)
+            append(rec)
+        if len(known) > len(records) * 5 // 4 + 64:  # now and then, not every poll
+            self._known = {key: seen for key, seen in known.items() if seen.poll == poll}
         if unsorted:
             errors.sort(key=lambda error: error.index)
-        return ParsedPoll(list(records_now.values()), errors)
+        return ParsedPoll(records, errors)
 
     def _duration(self, text: str) -> float:
         """A duration text not seen lately: parsed, and remembered."""
