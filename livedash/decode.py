@@ -32,7 +32,6 @@ import asyncio
 import json
 import re
 import time
-from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -340,7 +339,7 @@ class PollDecoder:
 
     # -- wire → model ----------------------------------------------------------------------
 
-    def _records(self, wires: Sequence[Wire | None], observed_at: float,
+    def _records(self, wires: list[Wire | None], observed_at: float,
                  errors: list[RecordError]) -> ParsedPoll:
         """Wire records → LiveRecordings: values parsed (or looked up), repeats dropped.
 
@@ -361,6 +360,7 @@ class PollDecoder:
         for index, wire in enumerate(wires):
             if wire is None:
                 continue
+            wires[index] = None  # freed after this record, while it is still in the cache
             rec_id = wire.id
             seconds = duration_of(wire.duration)  # None (no duration) is in it: 0 s
             if seconds is None:
