@@ -370,24 +370,27 @@ class PollDecoder:
                     errors.append(_error(index, rec_id, str(exc)))
                     continue
             seen = known_of(rec_id)
-            if seen is not None and seen.poll == poll:
-                errors.append(RecordError(index, rec_id, "duplicate id"))
-                continue
-            if (seen is not None and wire.startedAt == seen.started
-                    and wire.remoteParty == seen.remote and wire.localParty == seen.local
-                    and wire.isPaused is seen.paused):  # True, False or None
-                seen.poll = poll
-                rec = seen.record
-                if not rec.foresees(seconds, observed_at):
-                    rec = seen.record = replace(rec, duration=seconds, observed_at=observed_at)
-            else:
-                try:
-                    rec = self._build(wire, seconds, observed_at)
-                except _Unreadable as exc:
-                    errors.append(_error(index, rec_id, exc.reason))
+            if seen is not None:
+                if seen.poll == poll:
+                    errors.append(RecordError(index, rec_id, "duplicate id"))
                     continue
-                known[rec_id] = _Seen(wire.startedAt, _kept(wire.localParty),
-                                      _kept(wire.remoteParty), wire.isPaused, rec, poll)
+                if (wire.startedAt == seen.started and wire.remoteParty == seen.remote
+                        and wire.localParty == seen.local
+                        and wire.isPaused is seen.paused):  # True, False or None
+                    seen.poll = poll
+                    rec = seen.record
+                    if not rec.foresees(seconds, observed_at):
+                        rec = seen.record = replace(rec, duration=seconds,
+                                                    observed_at=observed_at)
+                    append(rec)
+                    continue
+            try:
+                rec = self._build(wire, seconds, observed_at)
+            except _Unreadable as exc:
+                errors.append(_error(index, rec_id, exc.reason))
+                continue
+            known[rec_id] = _Seen(wire.startedAt, _kept(wire.localParty),
+                                  _kept(wire.remoteParty), wire.isPaused, rec, poll)
             append(rec)
         if len(known) > len(records) * 5 // 4 + 64:  # now and then, not every poll
             self._known = {key: seen for key, seen in known.items() if seen.poll == poll}

@@ -176,3 +176,7 @@ class FetchResult:
     errors: list[RecordError] = field(default_factory=list)
     latency: float = 0.0  # seconds from sending the request to having the whole body
     decode_time: float = 0.0  # seconds spent turning the body into records (not waiting)
+    # The client's monotonic clock when the answer arrived: this poll's time. Not to be
+    # read off the records: one that only ticked on is the record of the poll that last
+    # set its duration (decode.py hands back the same object), observed then.
+    observed_at: float = 0.0
