@@ -5,11 +5,17 @@ No Textual, no HTTP. Tolerant where the contract leaves things open (see
 is skipped and reported (:class:`~livedash.model.RecordError`), never fatal to the poll;
 an answer that is not a JSON array is a :class:`~livedash.errors.BodyError`.
 
-Why msgspec: one typed decode of a 10,000-record body takes ~5 ms in C, whatever the
+Why msgspec: one typed decode of a 10,000-record body takes ~3 ms in C, whatever the
 spelling (compact, spaced, indented, fields in any order), where ``json.loads`` plus a
 Python pass took ~50 ms; and its ``gc=False`` Structs are invisible to the garbage
 collector. The decode holds the GIL all the while, thread or not: what a thread buys is
 that the Python pass after it interleaves with the event loop.
+
+That Python pass is most of a poll's cost, so it does as little as it can: nearly every
+record of a poll says what the last poll said, its duration ticked on, and then the
+decoder hands back the record it made last time, the very object (see
+``PollDecoder._records``). The parties stay JSON text (``msgspec.Raw``) until a record
+is new or changed: comparing texts is all the others need.
 
 Three paths, fastest first:
 
@@ -31,6 +37,7 @@ from typing import Any
 
 import isodate
 import msgspec
+from msgspec.structs import replace
 
 from .errors import BodyError
 from .model import LiveRecording, ParsedPoll, RecordError
@@ -51,15 +58,38 @@ class RemoteParty(msgspec.Struct, frozen=True, gc=False):
     phoneNumber: _Text = None
 
 
+_NULL = msgspec.Raw(b"null")
+
+
 class WireRecording(msgspec.Struct, frozen=True, gc=False):
-    """One element of the LiveRecordings array, as sent. Unknown fields are ignored."""
+    """One element of the LiveRecordings array, as sent. Unknown fields are ignored.
+
+    The parties stay JSON text (``msgspec.Raw``, a view of the body: no strings made)
+    until a record is new or changed: most records of a poll are the last poll's, and
+    comparing their texts is all they need (see ``PollDecoder._records``).
+    """
 
     id: str
     duration: str | None = None  # ISO 8601; missing or null: 0
     startedAt: Any = None  # anything but a readable date-time only blanks its cell
+    localParty: msgspec.Raw = _NULL  # a LocalParty or null
+    remoteParty: msgspec.Raw = _NULL  # a RemoteParty or null
+    isPaused: bool | None = None  # missing or null: not paused
+
+
+class ReadWireRecording(msgspec.Struct, frozen=True, gc=False):
+    """A :class:`WireRecording` with its parties read: from ``json.loads`` (the rare
+    body msgspec refuses), which leaves no JSON text to keep."""
+
+    id: str
+    duration: str | None = None
+    startedAt: Any = None
     localParty: LocalParty | None = None
     remoteParty: RemoteParty | None = None
-    isPaused: bool | None = None  # missing or null: not paused
+    isPaused: bool | None = None
+
+
+Wire = WireRecording | ReadWireRecording
 
 
 class _IdOnly(msgspec.Struct, gc=False):
@@ -72,6 +102,8 @@ _decode_body = msgspec.json.Decoder(list[WireRecording]).decode
 _decode_raw = msgspec.json.Decoder(list[msgspec.Raw]).decode
 _decode_one = msgspec.json.Decoder(WireRecording).decode
 _decode_id = msgspec.json.Decoder(_IdOnly).decode
+_decode_local = msgspec.json.Decoder(LocalParty | None).decode
+_decode_remote = msgspec.json.Decoder(RemoteParty | None).decode
 
 # How a validation error's path reads in a reason, and what that field should have been.
 _EXPECTED = {
@@ -86,20 +118,70 @@ _VALIDATION = re.compile(r"Expected `[^`]*`, got `(?P<got>[^`]*)`(?: - at `\$(?P
 _ID_REASON = "id is missing or not a string"
 
 
-def _reason(error: msgspec.ValidationError) -> str:
+def _text(value: _Text) -> str:
+    """A display string: None → "", a number → its text."""
+    if type(value) is str:
+        return value
+    return "" if value is None else str(value)
+
+
+def _reason(error: msgspec.ValidationError, field: str = "") -> str:
     """msgspec's message in the words the dashboard has always used, e.g.
-    ``isPaused is str, expected a boolean``."""
+    ``isPaused is str, expected a boolean``; ``field``: where the value that was
+    decoded on its own sits in the record, e.g. ``.localParty``."""
     text = str(error)
     if "missing required field `id`" in text:
         return _ID_REASON
     match = _VALIDATION.match(text)
     if match is None:
         return text
-    path = match["path"] or ""
+    path = field + (match["path"] or "")
     if path == ".id":
         return _ID_REASON
     name, expected = _EXPECTED.get(path, (path.lstrip("."), "a string"))
     return f"{name} is {match['got']}, expected {expected}"
+
+
+class _Unreadable(Exception):
+    """A field read on its own, late, was of the wrong shape: the record is skipped."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Seen(msgspec.Struct, gc=False):
+    """A record as the decoder remembers it from poll to poll: what the server said
+    (all but the duration), the record made of it, the last poll that had it."""
+
+    started: Any
+    local: Any  # a party: JSON text of its own (not a view of a body), or a struct
+    remote: Any
+    paused: bool | None
+    record: LiveRecording
+    poll: int
+
+
+def _kept(party: Any) -> Any:
+    """A party to remember: JSON text copied out of the body, which is let go."""
+    return msgspec.Raw(bytes(party)) if type(party) is msgspec.Raw else party
+
+
+def _error(index: int, rec_id: str, reason: str) -> RecordError:
+    """A record skipped: its id named if it has a usable one."""
+    if not rec_id or rec_id.isspace():
+        return RecordError(index, None, _ID_REASON)
+    return RecordError(index, rec_id, reason)
+
+
+def _party(value: Any, decode: Any, field: str) -> Any:
+    """A party as a struct (or None): read from its JSON text if it is still that."""
+    if type(value) is not msgspec.Raw:
+        return value
+    try:
+        return decode(value)
+    except msgspec.ValidationError as exc:
+        raise _Unreadable(_reason(exc, field)) from None
 
 
 # -------------------------------------------------------------------- the values
@@ -176,20 +258,21 @@ def local_zone() -> tzinfo:
 
 
 class PollDecoder:
-    """Decodes one server's answers, remembering parsed values from poll to poll.
+    """Decodes one server's answers, remembering the last poll's records.
 
-    Durations and start times repeat across polls (a start time for as long as its call
-    lasts): they are parsed once and looked up after. One decoder per poller; it is not
-    for two threads at once (the poller sends one request at a time).
+    A record that only ticked on since the last poll is that poll's record again (see
+    ``_records``); duration texts repeat across records and polls, and are parsed once.
+    One decoder per poller; it is not for two threads at once (the poller sends one
+    request at a time).
     """
 
     MAX_DURATIONS = 16384  # distinct duration texts remembered (a few hours' worth)
 
     def __init__(self, server_tz: tzinfo):
         self.server_tz = server_tz
-        self._durations: dict[str, float] = {}
-        self._started: dict[str, datetime] = {}  # startedAt text → value, last poll
-        self._started_next: dict[str, datetime] = {}  # … and this one
+        self._durations: dict[str | None, float] = {None: 0.0}  # text → seconds
+        self._known: dict[str, _Seen] = {}  # by id: the records of the last polls
+        self._polls = 0
 
     def decode(self, body: bytes, content_type: str, observed_at: float) -> ParsedPoll:
         """Bytes → records and unreadable records. Raises BodyError for anything but a
@@ -197,7 +280,7 @@ class PollDecoder:
         errors: list[RecordError] = []
         try:
             try:
-                wires: list[WireRecording | None] = _decode_body(body)
+                wires: list[Wire | None] = _decode_body(body)
             except msgspec.ValidationError:
                 wires = self._one_by_one(_decode_raw(body), errors)
         except (msgspec.ValidationError,  # valid JSON, but not an array
@@ -210,8 +293,8 @@ class PollDecoder:
 
     @staticmethod
     def _one_by_one(raws: list[msgspec.Raw], errors: list[RecordError]
-                    ) -> list[WireRecording | None]:
-        wires: list[WireRecording | None] = []
+                    ) -> list[Wire | None]:
+        wires: list[Wire | None] = []
         for index, raw in enumerate(raws):
             try:
                 wires.append(_decode_one(raw))
@@ -239,14 +322,14 @@ class PollDecoder:
             raise BodyError(f"the answer is not valid JSON ({str(exc)[:80]})") from None
 
     @staticmethod
-    def _from_python(data: Any, errors: list[RecordError]) -> list[WireRecording | None]:
+    def _from_python(data: Any, errors: list[RecordError]) -> list[Wire | None]:
         if not isinstance(data, list):
             kind = "null" if data is None else type(data).__name__
             raise BodyError(f"unexpected answer: expected a JSON array of recordings, got {kind}")
-        wires: list[WireRecording | None] = []
+        wires: list[Wire | None] = []
         for index, item in enumerate(data):
             try:
-                wires.append(msgspec.convert(item, WireRecording))
+                wires.append(msgspec.convert(item, ReadWireRecording))
             except msgspec.ValidationError as exc:
                 wires.append(None)
                 rec_id = item.get("id") if isinstance(item, dict) else None
@@ -256,87 +339,100 @@ class PollDecoder:
 
     # -- wire → model ----------------------------------------------------------------------
 
-    def _duration(self, text: str) -> float:
-        seconds = parse_duration(text)
-        durations = self._durations
-        if len(durations) >= self.MAX_DURATIONS:
-            durations.clear()
-        durations[text] = seconds
-        return seconds
-
-    def _records(self, wires: list[WireRecording | None], observed_at: float,
+    def _records(self, wires: list[Wire | None], observed_at: float,
                  errors: list[RecordError]) -> ParsedPoll:
         """Wire records → LiveRecordings: values parsed (or looked up), repeats dropped.
 
-        Runs for every record of every poll, 10,000 times: the usual case is inline.
+        Runs for every record of every poll, 10,000 times, so the usual case comes first
+        and is short: a record that says what it said last time (all but its duration),
+        and whose duration the record made then still foresees (``LiveRecording.foresees``,
+        the store's anchoring rule), *is* that record, the object itself. Nothing is
+        read, built or stored for it, and the store (``model.reconcile``) finds the very
+        object it holds.
         """
         unsorted = bool(errors)  # errors of the element-wise paths come first
+        poll = self._polls = self._polls + 1
         records: list[LiveRecording] = []
         append = records.append
-        seen: set[str] = set()
-        seen_add = seen.add
+        known = self._known
+        known_of = known.get
         duration_of = self._durations.get
-        started_before = self._started.get
-        started_now = self._started_next
-        server_tz = self.server_tz
-        record = LiveRecording
         for index, wire in enumerate(wires):
             if wire is None:
                 continue
+            wires[index] = None  # freed after this record, while it is still in the cache
             rec_id = wire.id
-            if not rec_id or rec_id.isspace():
-                errors.append(RecordError(index, None, _ID_REASON))
+            seconds = duration_of(wire.duration)  # None (no duration) is in it: 0 s
+            if seconds is None:
+                try:
+                    seconds = self._duration(wire.duration)
+                except ValueError as exc:
+                    errors.append(_error(index, rec_id, str(exc)))
+                    continue
+            seen = known_of(rec_id)
+            if seen is not None:
+                if seen.poll == poll:
+                    errors.append(RecordError(index, rec_id, "duplicate id"))
+                    continue
+                if (wire.startedAt == seen.started and wire.remoteParty == seen.remote
+                        and wire.localParty == seen.local
+                        and wire.isPaused is seen.paused):  # True, False or None
+                    seen.poll = poll
+                    rec = seen.record
+                    if not rec.foresees(seconds, observed_at):
+                        rec = seen.record = replace(rec, duration=seconds,
+                                                    observed_at=observed_at)
+                    append(rec)
+                    continue
+            try:
+                rec = self._build(wire, seconds, observed_at)
+            except _Unreadable as exc:
+                errors.append(_error(index, rec_id, exc.reason))
                 continue
-            text = wire.duration
-            if text is None:
-                seconds = 0.0
-            else:
-                seconds = duration_of(text)
-                if seconds is None:
-                    try:
-                        seconds = self._duration(text)
-                    except ValueError:
-                        errors.append(RecordError(
-                            index, rec_id, f"duration {text[:40]!r} is not ISO 8601"))
-                        continue
-            started = wire.startedAt
-            if type(started) is str and started:
-                started_at = started_before(started)
-                if started_at is None:
-                    try:
-                        started_at = parse_started_at(started, server_tz)
-                    except ValueError:  # a bad start time hides one cell, not the record
-                        started_at = None
-                started_now[started] = started_at
-            else:
-                started_at = None
-            if rec_id in seen:
-                errors.append(RecordError(index, rec_id, "duplicate id"))
-                continue
-            seen_add(rec_id)
-            local = wire.localParty
-            username = "" if local is None else local.username
-            remote = wire.remoteParty
-            if remote is None:
-                first = last = number = ""
-            else:
-                first, last, number = remote.firstName, remote.lastName, remote.phoneNumber
-            # None → "", a number → its text
-            if type(username) is not str:
-                username = "" if username is None else str(username)
-            if type(first) is not str:
-                first = "" if first is None else str(first)
-            if type(last) is not str:
-                last = "" if last is None else str(last)
-            if type(number) is not str:
-                number = "" if number is None else str(number)
-            append(record(rec_id, seconds, started_at, username, first, last, number,
-                          wire.isPaused is True, observed_at))
-        # Keep only this poll's start times for the next one: never more than one poll's.
-        self._started, self._started_next = started_now, {}
+            known[rec_id] = _Seen(wire.startedAt, _kept(wire.localParty),
+                                  _kept(wire.remoteParty), wire.isPaused, rec, poll)
+            append(rec)
+        if len(known) > len(records) * 5 // 4 + 64:  # now and then, not every poll
+            self._known = {key: seen for key, seen in known.items() if seen.poll == poll}
         if unsorted:
             errors.sort(key=lambda error: error.index)
         return ParsedPoll(records, errors)
+
+    def _duration(self, text: str) -> float:
+        """A duration text not seen lately: parsed, and remembered."""
+        try:
+            seconds = parse_duration(text)
+        except ValueError:
+            raise ValueError(f"duration {text[:40]!r} is not ISO 8601") from None
+        durations = self._durations
+        if len(durations) >= self.MAX_DURATIONS:
+            durations.clear()
+            durations[None] = 0.0  # no duration: 0 s
+        durations[text] = seconds
+        return seconds
+
+    def _build(self, wire: Wire, seconds: float, observed_at: float) -> LiveRecording:
+        """A record not in the last poll, or changed: every field read. Raises
+        _Unreadable for an id that is blank or a party of the wrong shape."""
+        rec_id = wire.id
+        if not rec_id or rec_id.isspace():
+            raise _Unreadable(_ID_REASON)
+        local = _party(wire.localParty, _decode_local, ".localParty")
+        remote = _party(wire.remoteParty, _decode_remote, ".remoteParty")
+        username = "" if local is None else local.username
+        if remote is None:
+            first = last = number = ""
+        else:
+            first, last, number = remote.firstName, remote.lastName, remote.phoneNumber
+        started = wire.startedAt
+        started_at = None
+        if type(started) is str and started:
+            try:
+                started_at = parse_started_at(started, self.server_tz)
+            except ValueError:  # a bad start time hides one cell, not the record
+                pass
+        return LiveRecording(rec_id, seconds, started_at, _text(username), _text(first),
+                             _text(last), _text(number), wire.isPaused is True, observed_at)
 
 
 # Bodies up to this size are decoded on the event loop: a thread costs more than it saves.

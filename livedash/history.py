@@ -118,8 +118,9 @@ class EndedHistory:
                 self.added += 1
             while len(entries) > self.max_entries:
                 entries.popitem(last=False)
-        # the time this poll's records were observed: what a final duration counts to
-        observed = result.records[0].observed_at if result.records else now
+        # the time this poll's answer arrived: what a final duration counts to. Not read
+        # off a record: one that only ticked on is an earlier poll's (decode.py).
+        observed = result.observed_at or now
         self._last_poll = (now, observed, wall)
         self.expire(now)
 

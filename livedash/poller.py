@@ -29,7 +29,8 @@ async def fetch_recordings(client: RecordingsClient, decoder: PollDecoder,
     answer = await client.fetch_body(filters)
     parsed, decode_time = await decode_off_loop(
         decoder, answer.body, answer.content_type, answer.received_at)
-    return FetchResult(filters, parsed.records, parsed.errors, answer.latency, decode_time)
+    return FetchResult(filters, parsed.records, parsed.errors, answer.latency, decode_time,
+                       answer.received_at)
 
 
 @dataclass

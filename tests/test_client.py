@@ -148,6 +148,17 @@ async def test_server_down_is_a_network_error(make_client, demo_server):
     assert len((await fetch(client, Filters())).records) == len(KNOWN_IDS)
 
 
+async def test_a_poll_carries_the_time_its_answer_arrived(make_client, clock):
+    client = make_client(clock=clock.monotonic)
+    decoder = PollDecoder(UTC)
+    first = await fetch_recordings(client, decoder, Filters())
+    clock.advance(2.0)
+    later = await fetch_recordings(client, decoder, Filters())
+    # this poll's time, whatever the records say (one that only ticked on is observed
+    # at the poll that last set its duration: test_decode.py)
+    assert (first.observed_at, later.observed_at) == (clock.monotonic() - 2.0, clock.monotonic())
+
+
 async def test_bad_records_are_skipped_not_fatal(make_client, demo_server):
     demo_server.faults.inject("bad_records", count=1)
     result = await fetch(make_client(), Filters())

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 
+import msgspec
 import pytest
 
 from livedash.decode import PollDecoder, parse_duration
@@ -210,13 +212,91 @@ def test_bad_durations_raise(text):
         parse_duration(text)
 
 
-def test_the_decoder_remembers_parsed_values_for_one_poll_of_start_times():
+# -- poll after poll: what the decoder remembers -------------------------------------------
+
+def ticked(record: dict, duration: str) -> dict:
+    return {**record, "duration": duration}
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_a_record_that_only_ticked_is_the_last_polls_object(spelling):
     decoder = PollDecoder(UTC)
-    for poll in range(3):
-        records = [{**VENDOR_EXAMPLE, "id": f"{poll}-{i}",
-                    "startedAt": f"2024-01-0{poll + 1}T10:00:{i:02d}"} for i in range(40)]
-        decode(records, decoder=decoder)
-    assert len(decoder._started) == 40  # this poll's start times, not every poll's
-    first = decode([VENDOR_EXAMPLE], decoder=decoder).records[0]
-    again = decode([VENDOR_EXAMPLE], decoder=decoder).records[0]
-    assert first.started_at is again.started_at  # looked up, not parsed again
+    other = {**VENDOR_EXAMPLE, "id": "b", "remoteParty": {}}  # an unknown caller
+    first = decode([VENDOR_EXAMPLE, other], decoder=decoder, spelling=spelling, observed_at=10.0)
+    later = decode([ticked(VENDOR_EXAMPLE, "PT1M15S"), ticked(other, "PT1M15S")],
+                   decoder=decoder, spelling=spelling, observed_at=12.0)
+    assert later.errors == []
+    assert [a is b for a, b in zip(first.records, later.records, strict=True)] == [True, True]
+
+
+def test_a_record_that_changed_is_read_again():
+    decoder = PollDecoder(UTC)
+    decode([VENDOR_EXAMPLE], decoder=decoder, observed_at=10.0)
+    changes = [
+        {"remoteParty": {**VENDOR_EXAMPLE["remoteParty"], "firstName": "Jane"}},
+        {"localParty": {"username": "user2"}},
+        {"startedAt": "2018-07-02T15:08:00Z"},
+        {"isPaused": True},
+    ]
+    for step, change in enumerate(changes, start=1):
+        before = decode([VENDOR_EXAMPLE], decoder=decoder, observed_at=10.0).records[0]
+        (rec,) = decode([{**VENDOR_EXAMPLE, **change}], decoder=decoder,
+                        observed_at=10.0 + step).records
+        assert rec is not before
+        assert rec == one({**VENDOR_EXAMPLE, **change}, observed_at=10.0 + step)
+
+
+def test_a_duration_the_last_record_does_not_foresee_makes_a_new_record():
+    decoder = PollDecoder(UTC)
+    (first,) = decode([VENDOR_EXAMPLE], decoder=decoder, observed_at=10.0).records  # 73 s
+    (same,) = decode([ticked(VENDOR_EXAMPLE, "PT1M15S")], decoder=decoder,
+                     observed_at=12.0).records
+    assert same is first  # 75 s two seconds later: foreseen
+    (corrected,) = decode([ticked(VENDOR_EXAMPLE, "PT5M")], decoder=decoder,
+                          observed_at=14.0).records
+    assert (corrected.duration, corrected.observed_at) == (300.0, 14.0)
+    assert corrected == msgspec.structs.replace(first, duration=300.0, observed_at=14.0)
+
+
+def test_a_repeat_of_a_remembered_record_is_still_a_duplicate():
+    decoder = PollDecoder(UTC)
+    decode([VENDOR_EXAMPLE], decoder=decoder)
+    poll = decode([VENDOR_EXAMPLE, {**VENDOR_EXAMPLE, "isPaused": True}, VENDOR_EXAMPLE],
+                  decoder=decoder)
+    assert [(r.id, r.is_paused) for r in poll.records] == [(EXAMPLE_ID, False)]
+    assert [(e.index, e.reason) for e in poll.errors] == [(1, "duplicate id"),
+                                                           (2, "duplicate id")]
+
+
+def test_a_party_of_the_wrong_shape_skips_its_record_even_when_it_was_readable_before():
+    decoder = PollDecoder(UTC)
+    good = {**VENDOR_EXAMPLE, "id": "b"}
+    decode([VENDOR_EXAMPLE, good], decoder=decoder)
+    poll = decode([{**VENDOR_EXAMPLE, "remoteParty": ["John"]},
+                   {**good, "localParty": {"username": {"a": 1}}}], decoder=decoder)
+    assert poll.records == []
+    assert [(e.index, e.record_id, e.reason) for e in poll.errors] == [
+        (0, EXAMPLE_ID, "remoteParty is array, expected an object"),
+        (1, "b", "localParty.username is object, expected a string")]
+
+
+def test_records_read_by_python_then_by_msgspec_are_the_same():
+    decoder = PollDecoder(UTC)
+    # A byte-order mark: msgspec refuses the body, json.loads reads it.
+    with_bom = "\ufeff".encode() + spelt([VENDOR_EXAMPLE], "compact")
+    (by_python,) = decode(with_bom, decoder=decoder, observed_at=10.0).records
+    (by_msgspec,) = decode([VENDOR_EXAMPLE], decoder=decoder, observed_at=10.0).records
+    assert by_msgspec == by_python == one(VENDOR_EXAMPLE, observed_at=10.0)
+
+
+def test_the_decoder_forgets_records_that_ended_and_holds_no_answer():
+    decoder = PollDecoder(UTC)
+    bodies = [spelt([{**VENDOR_EXAMPLE, "id": f"{poll}-{i}"} for i in range(40)], "compact")
+              for poll in range(10)]
+    for body in bodies:
+        decode(body, decoder=decoder)
+    del body
+    # what it remembers stays in proportion to one poll, whatever the calls that ended
+    assert len(decoder._known) <= 40 * 5 // 4 + 64
+    # and it copies the parties it keeps out of their answer: no answer is kept alive
+    assert len({sys.getrefcount(body) for body in bodies}) == 1

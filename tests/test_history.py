@@ -159,3 +159,19 @@ def test_at_most_ten_thousand_entries_the_oldest_go_first():
     ended = floor.ended()
     assert len(ended) == MAX_ENTRIES == len(floor.store.history)
     assert ended[0].id == ids[-1] and ended[-1].id == ids[50]  # the first 50 dropped
+
+
+def test_a_record_that_only_ticked_ends_at_its_last_poll_not_at_the_record_s_time():
+    """The decoder hands back the last poll's object for a record that only ticked on
+    (its observed_at is that earlier poll's): the final duration counts to the time of
+    the last poll that had it, the FetchResult's observed_at."""
+    clock = FixedClock()
+    store = LiveStore(clock, history=EndedHistory(gap_seconds=30))
+    a = rec("a", 60, clock)
+    store.apply(FetchResult(EVERYTHING, [a], observed_at=clock.monotonic()))
+    clock.advance(2)
+    store.apply(FetchResult(EVERYTHING, [a], observed_at=clock.monotonic()))  # ticked: 62
+    clock.advance(2)
+    store.apply(FetchResult(EVERYTHING, [], observed_at=clock.monotonic()))
+    (entry,) = store.history.entries(clock.monotonic())
+    assert entry.final_duration == 62

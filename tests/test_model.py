@@ -46,6 +46,17 @@ def test_a_record_predicts_a_later_one_within_a_second():
     assert not anchor.predicts(rec(duration=73.0, observed_at=14.0))  # a missed pause
 
 
+@pytest.mark.parametrize("paused", [False, True])
+@pytest.mark.parametrize("at", [9.0, 10.0, 10.5, 12.0, 100.0])
+@pytest.mark.parametrize("later", [70.0, 72.5, 73.0, 73.9, 74.0, 75.0, 75.9, 76.0, 90.0, 163.0])
+def test_foresees_is_duration_at_within_a_second(paused, at, later):
+    # foresees writes duration_at out (it runs for every record of every poll): the two
+    # must never disagree.
+    anchor = rec(duration=73.0, observed_at=10.0, paused=paused)
+    assert anchor.foresees(later, at) is (-1.0 < later - anchor.duration_at(at) < 1.0)
+    assert anchor.predicts(rec(duration=later, observed_at=at)) is anchor.foresees(later, at)
+
+
 def test_reconcile_keeps_the_anchor_object_of_a_record_that_only_ticked():
     previous = {"a": rec("a"), "b": rec("b"), "c": rec("c"), "gone": rec("gone")}
     fresh = [
@@ -59,6 +70,13 @@ def test_reconcile_keeps_the_anchor_object_of_a_record_that_only_ticked():
     assert records["a"] is previous["a"]
     assert records["b"] is fresh[1] and records["c"] is fresh[2]
     assert (added, changed) == (["new"], ["c"])
+
+
+def test_reconcile_takes_the_objects_it_holds_as_they_are():
+    previous = {"a": rec("a"), "b": rec("b", paused=True)}
+    records, added, changed = reconcile(previous, [previous["b"], previous["a"]])
+    assert list(records) == ["b", "a"] and added == changed == []
+    assert records["a"] is previous["a"] and records["b"] is previous["b"]
 
 
 def test_a_steady_floor_builds_no_new_records():
