@@ -24,7 +24,6 @@ from .clock import Clock, TickTimes
 from .credentials import Credentials, Secret
 from .export_action import TableExport
 from .filter_history import FilterHistory, Suggestion, history_path, live_usernames, suggestions
-from .filter_labels import describe_filters
 from .glance import Glance, ThresholdCount, long_calls, long_pauses
 from .guard import GuardedApp, guarded
 from .history import EndedHistory
@@ -33,10 +32,9 @@ from .housekeeping import housekeeping
 from .logs import add_secret
 from .messages import PollFailed, PollSucceeded
 from .poller import FORBIDDEN_RETRY_SECONDS, Backoff, Poller
-from .safe_text import safe_text
 from .search import parse_query
 from .settings import Settings
-from .status import StatusView, describe_status
+from .status import StatusView, describe_status, empty_table_message
 from .store import LiveStore, PollDiff
 from .themes import HIGH_CONTRAST_THEME
 from .timefmt import format_clock
@@ -410,31 +408,13 @@ class LiveDashApp(GuardedApp):
         (a kiosk's says when the next attempt is: it changes every second)."""
         empty = self.query_one("#empty", Static)
         if empty.display:
-            text = self._empty_message(view)
+            search = self.table.search.query
+            text = empty_table_message(self.store, view.message, kiosk=self.settings.kiosk,
+                                       search_text=None if search is None else search.text)
             if text != str(empty.content):
                 empty.update(text)
             empty.set_class(self.settings.kiosk and self.store.failure is not None,
                             "-failure")
-
-    def _empty_message(self, view: StatusView) -> str:
-        """What the space of an empty table says (the status line below has the details)."""
-        store = self.store
-        if not store.has_data:
-            if self.settings.kiosk and store.failure is not None:
-                # a wall: what is wrong and what to do, where the room looks (the
-                # message can quote the server: the safe path, drawn without markup)
-                return safe_text(view.message)
-            return "Nothing to show yet: the server has not answered (see below)."
-        search = self.table.search.query
-        if search is not None and (store.records or store.ended):
-            return (f'No recording here matches the search "{safe_text(search.text.strip())}".'
-                    "\n/ to change it, Esc to clear it.")
-        query = describe_filters(store.filters)  # its values already made safe
-        if not query:
-            return "No live recordings right now."
-        keys = "" if self.settings.kiosk else (
-            "\nThe filters match exactly: f to change them, Esc in a field to clear it.")
-        return f"No live recordings match {query}.{keys}"
 
     def _refresh_status(self) -> StatusView:
         # Stale or paused: the durations on screen are counted on here, marked "~".

@@ -13,6 +13,7 @@ from rich.cells import cell_len
 
 from .errors import AuthError, ForbiddenError
 from .filter_labels import describe_filters
+from .safe_text import safe_text
 from .store import LiveStore
 from .table_layout import ESTIMATE
 from .timefmt import format_age, format_clock
@@ -146,3 +147,27 @@ def describe_status(store: LiveStore, *, host: str, interval: float, polling_pau
         target = f"{host} for {query}" if query else host
         return StatusView("connecting", "… LOADING", f"Asking {target}", details)
     return StatusView("live", "● LIVE", "", details)
+
+
+def empty_table_message(store: LiveStore, failure_message: str, *, kiosk: bool,
+                        search_text: str | None) -> str:
+    """What the space of an empty table says (the status line below has the details).
+
+    ``failure_message``: the status line's message, which a kiosk without data shows
+    where the room looks; ``search_text``: the quick search kept (None: none).
+    """
+    if not store.has_data:
+        if kiosk and store.failure is not None:
+            # a wall: what is wrong and what to do (the message can quote the server:
+            # made safe here, and drawn without markup)
+            return safe_text(failure_message)
+        return "Nothing to show yet: the server has not answered (see below)."
+    if search_text is not None and (store.records or store.ended):
+        return (f'No recording here matches the search "{safe_text(search_text.strip())}".'
+                "\n/ to change it, Esc to clear it.")
+    query = describe_filters(store.filters)  # its values already made safe
+    if not query:
+        return "No live recordings right now."
+    keys = "" if kiosk else (
+        "\nThe filters match exactly: f to change them, Esc in a field to clear it.")
+    return f"No live recordings match {query}.{keys}"

@@ -7,7 +7,7 @@ from livedash.decode import PollDecoder
 from livedash.demo.floor import Floor
 from livedash.errors import AuthError, NetworkError
 from livedash.model import FetchResult, Filters, LiveRecording
-from livedash.status import describe_status
+from livedash.status import describe_status, empty_table_message
 from livedash.store import LiveStore, RowMark
 
 
@@ -108,3 +108,28 @@ def test_a_corrected_duration_re_anchors_and_a_pause_marks_the_row():
     assert store.records["a"] is not anchor and store.records["a"].duration == 120.0
     diff = store.apply(poll(rec("a", duration=122.0, paused=True)))
     assert diff.changed == ["a"] and store.mark("a") is RowMark.CHANGED
+
+
+def test_what_an_empty_table_says():
+    store = LiveStore(FixedClock())
+    waiting = "Nothing to show yet: the server has not answered (see below)."
+    assert empty_table_message(store, "x", kiosk=False, search_text=None) == waiting
+    store.fail(NetworkError("cannot connect to the server"), 2.0)
+    # a wall says what is wrong where the room looks, control characters made visible
+    assert empty_table_message(store, "down\x1b[2J", kiosk=True, search_text=None) == \
+        "down␛[2J"
+    assert empty_table_message(store, "down", kiosk=False, search_text=None) == waiting
+    store.set_filters(Filters(username="nobody"))
+    store.apply(poll(filters=Filters(username="nobody")))
+    assert empty_table_message(store, "", kiosk=False, search_text=None) == (
+        'No live recordings match User "nobody".\n'
+        "The filters match exactly: f to change them, Esc in a field to clear it.")
+    assert empty_table_message(store, "", kiosk=True, search_text=None) == (
+        'No live recordings match User "nobody".')
+    store.set_filters(Filters())
+    store.apply(poll(rec("a")))
+    assert empty_table_message(store, "", kiosk=False, search_text=" zoë ") == (
+        'No recording here matches the search "zoë".\n/ to change it, Esc to clear it.')
+    store.apply(poll())
+    assert empty_table_message(store, "", kiosk=False, search_text=None) == (
+        "No live recordings right now.")
