@@ -28,3 +28,28 @@ def test_the_readme_points_to_no_file_outside_a_clone():
     outside = [line for line in readme.splitlines()
                if "../" in line and "beside a checkout" not in line]
     assert outside == []
+
+
+async def test_the_readme_screenshot_shows_the_footer_the_dashboard_shows(demo_server):
+    """docs/main-screen.svg is what a new user compares the screen with: its footer must
+    name the keys the dashboard's footer names now (regenerate: docs/make_screenshot.py)."""
+    import html
+
+    from textual.widgets import Footer
+
+    from livedash.app import LiveDashApp
+    from livedash.clock import FixedClock
+
+    from .conftest import settings_for, until
+
+    svg = html.unescape((REPO / "docs" / "main-screen.svg").read_text(encoding="utf-8"))
+    fragments = {text.replace("\xa0", " ").strip()
+                 for text in re.findall(r">([^<>]+)</text>", svg)}
+    app = LiveDashApp(settings_for(demo_server.url), clock=FixedClock())
+    async with app.run_test(size=(150, 36)) as pilot:
+        await until(app, lambda: app.store.has_data)
+        await pilot.pause()
+        footer = app.query_one(Footer)
+        shown = [key.description for key in footer.query("FooterKey") if key.description]
+        shown += [str(label.render()).strip() for label in footer.query("FooterLabel")]
+    assert shown and [text for text in shown if text not in fragments] == []
