@@ -19,7 +19,7 @@ press while an action on it is in flight sends nothing (:attr:`Outcome.BUSY`), a
 
 Every answer becomes an :class:`ActionResult` whose ``outcome`` is typed and whose
 ``message`` says what happened in words that are safe to show (server text goes through
-``safe_text``). Every action, sent or not, is written as one audit line to the logger
+``safe_text``). Every action attempted, sent or held back, is one audit line to the logger
 ``livedash.audit`` (never the password).
 """
 
