@@ -189,3 +189,23 @@ async def test_threshold_tiles_count_the_rows_marked_at_each_tick(demo_server, c
             seen.append(marked)
         assert seen[0][0] < seen[2][0] < seen[-1][0] and seen[-1][1] == 1  # it did move
         assert text_of(app, "#tile-long-pauses .tile-word") == "⚠ PAUSE"
+
+
+async def test_threshold_tiles_claim_nothing_before_any_data(demo_server, clock):
+    """No answer yet (a server down at start): the threshold tiles read "-" and say why,
+    as the totals do, never "0 ✓ none" (an all-clear the wall cannot know)."""
+    demo_server.faults.inject("500")
+    app = kiosk(demo_server, clock, long_call=60, long_pause=120)
+    async with app.run_test(size=WALL) as pilot:
+        await until(app, lambda: app.outcomes >= 1)
+        await pilot.pause()
+        for tile in ("#tile-recording", "#tile-long-calls", "#tile-long-pauses"):
+            assert app.query_one(tile).figure == "-"
+            assert text_of(app, f"{tile} .tile-word") == "✕ no data"
+            assert not app.query_one(tile).has_class("-alert")
+        demo_server.faults.clear()
+        await poll_now(app)
+        await pilot.pause()
+        figure = app.query_one("#tile-long-calls").figure  # alice's hour, ...
+        assert figure != "0" and figure == str(app.watch.counts(app.tick_time()).long_calls)
+        assert text_of(app, "#tile-long-calls .tile-word") == LONG_CALL_WORD
