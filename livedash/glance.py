@@ -22,12 +22,12 @@ from .safe_text import safe_text
 from .store import LiveStore
 from .table_layout import UNKNOWN
 from .timefmt import format_duration
+from .watch import LONG_CALL_MARK, LONG_PAUSE_MARK
 
 # What a threshold tile says under its count: a word as well as a colour. Over a
-# threshold, the words the table marks such rows with (``watch.py``, the --long-call and
-# --long-pause branch: LONG_CALL_MARK, LONG_PAUSE_MARK), so the wall and its rows agree.
-LONG_CALL_WORD = "⚠ LONG"
-LONG_PAUSE_WORD = "⚠ PAUSE"
+# threshold, the very words the table marks such rows with, so the wall and its rows agree.
+LONG_CALL_WORD = LONG_CALL_MARK
+LONG_PAUSE_WORD = LONG_PAUSE_MARK
 CLEAR_WORD = "✓ none"
 
 
