@@ -14,7 +14,7 @@ view takes their counts as :class:`ThresholdCount` values, or None for "not aske
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .count_history import CountHistory, CountTrend
 from .model import LiveRecording
@@ -22,12 +22,12 @@ from .safe_text import safe_text
 from .store import LiveStore
 from .table_layout import UNKNOWN
 from .timefmt import format_duration
+from .watch import LONG_CALL_MARK, LONG_PAUSE_MARK
 
 # What a threshold tile says under its count: a word as well as a colour. Over a
-# threshold, the words the table marks such rows with (``watch.py``, the --long-call and
-# --long-pause branch: LONG_CALL_MARK, LONG_PAUSE_MARK), so the wall and its rows agree.
-LONG_CALL_WORD = "⚠ LONG"
-LONG_PAUSE_WORD = "⚠ PAUSE"
+# threshold, the very words the table marks such rows with, so the wall and its rows agree.
+LONG_CALL_WORD = LONG_CALL_MARK
+LONG_PAUSE_WORD = LONG_PAUSE_MARK
 CLEAR_WORD = "✓ none"
 
 
@@ -44,16 +44,19 @@ class ThresholdCount:
     """How many recordings are at or over a threshold, and what the tile calls them."""
 
     label: str  # e.g. "CALLS ≥ 15:00"
-    count: int
+    count: int | None  # None: no data to count (no answer yet): no figure, no all-clear
     short_label: str = ""  # for a narrow terminal, e.g. "≥ 15:00"; '' : the label
     alert_word: str = "⚠"  # under a count that is not zero, e.g. "⚠ LONG"
 
     @property
     def alert(self) -> bool:
-        return self.count > 0
+        return bool(self.count)
 
     @property
     def word(self) -> str:
+        """'' without a count: the panel says why, as under the totals."""
+        if self.count is None:
+            return ""
         return self.alert_word if self.alert else CLEAR_WORD
 
 
@@ -154,7 +157,10 @@ class Glance:
         """The glance at tick time ``now``; ``duration_text`` is the table's (same tick)."""
         longest = None
         recording = paused = None
-        if store.has_data:
+        if not store.has_data:  # the watch counts 0 of nothing: not an all-clear
+            long_calls = long_calls and replace(long_calls, count=None)
+            long_pauses = long_pauses and replace(long_pauses, count=None)
+        else:
             paused = store.paused_count
             recording = len(store.records) - paused
             rec = self.finder.longest(store.records, now)

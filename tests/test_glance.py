@@ -79,6 +79,10 @@ def test_the_glance_of_a_store():
     before = view()
     assert (before.recording, before.paused, before.longest) == (None, None, None)
     assert not before.trend.recording and before.long_calls is None
+    # thresholds asked for, nothing to count yet: no figure and no all-clear
+    blind = view(long_calls=long_calls(0, 900), long_pauses=long_pauses(0, 120))
+    assert blind.long_calls.count is None and blind.long_pauses.count is None
+    assert blind.long_calls.word == "" and not blind.long_calls.alert
     glance.observe(store, clock.monotonic())  # no answer yet: nothing to count
     assert not view().trend.recording
 

@@ -164,3 +164,48 @@ async def test_big_state_symbols_in_the_high_contrast_theme(demo_server, clock, 
         assert app.theme == (theme or "textual-dark")
         symbols = app.query(".big-symbol")
         assert len(symbols) == 2 and all(s.display == (theme is not None) for s in symbols)
+
+
+async def test_threshold_tiles_count_the_rows_marked_at_each_tick(demo_server, clock):
+    """--long-call and --long-pause given at start: each tile's figure is the number of
+    rows the table marks, at every tick, as recordings cross (the watch counts both)."""
+    demo_server.floor.add_call(username="nearly", duration=58)  # crosses 1:00 in 2 s
+    app = kiosk(demo_server, clock, long_call=60, long_pause=120)
+    async with app.run_test(size=WALL) as pilot:
+        await until(app, lambda: app.store.has_data)
+        app.tick_timer.pause()
+        calls, pauses = app.query_one("#tile-long-calls"), app.query_one("#tile-long-pauses")
+        seen = []
+        for step in (0, 1, 1, 60, 60):  # nearly crosses, then bob; then carol's pause
+            clock.advance(step)
+            app.tick()
+            await pilot.pause()
+            rows = row_texts(app)
+            marked = (sum("⚠ LONG" in row for row in rows),
+                      sum("⚠ PAUSE" in row for row in rows))
+            assert (int(calls.figure), int(pauses.figure)) == marked
+            assert calls.has_class("-alert") == (marked[0] > 0)
+            assert pauses.has_class("-alert") == (marked[1] > 0)
+            seen.append(marked)
+        assert seen[0][0] < seen[2][0] < seen[-1][0] and seen[-1][1] == 1  # it did move
+        assert text_of(app, "#tile-long-pauses .tile-word") == "⚠ PAUSE"
+
+
+async def test_threshold_tiles_claim_nothing_before_any_data(demo_server, clock):
+    """No answer yet (a server down at start): the threshold tiles read "-" and say why,
+    as the totals do, never "0 ✓ none" (an all-clear the wall cannot know)."""
+    demo_server.faults.inject("500")
+    app = kiosk(demo_server, clock, long_call=60, long_pause=120)
+    async with app.run_test(size=WALL) as pilot:
+        await until(app, lambda: app.outcomes >= 1)
+        await pilot.pause()
+        for tile in ("#tile-recording", "#tile-long-calls", "#tile-long-pauses"):
+            assert app.query_one(tile).figure == "-"
+            assert text_of(app, f"{tile} .tile-word") == "✕ no data"
+            assert not app.query_one(tile).has_class("-alert")
+        demo_server.faults.clear()
+        await poll_now(app)
+        await pilot.pause()
+        figure = app.query_one("#tile-long-calls").figure  # alice's hour, ...
+        assert figure != "0" and figure == str(app.watch.counts(app.tick_time()).long_calls)
+        assert text_of(app, "#tile-long-calls .tile-word") == LONG_CALL_WORD

@@ -64,11 +64,14 @@ def recorder():
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc")
 async def test_served_viewers_get_the_theme(recorder):
+    """``livedash serve --theme livedash-high-contrast --long-call 15m``: both reach every
+    viewer (the glance's options were merged beside serve's: one test of the pair)."""
     parser, passed_on = build_serve_parser()  # (serve parser, what it passes on)
     args = parser.parse_args(["--url", recorder.url, "--user", "supervisor",
-                              "--theme", HIGH_CONTRAST])
+                              "--theme", HIGH_CONTRAST, "--long-call", "15m"])
     options = passed_on_options(passed_on, args)
     assert options[options.index("--theme") + 1] == HIGH_CONTRAST
+    assert float(options[options.index("--long-call") + 1]) == 900
     screen = ScreenText()
     async with running_wallboard(recorder.url, CREDENTIALS, options=options) as wall:
         async with viewer_socket(wall.url, screen):
@@ -76,6 +79,8 @@ async def test_served_viewers_get_the_theme(recorder):
             (viewer,) = wall.board.viewers
             cmdline = proc_file(viewer.pid, "cmdline")
             assert cmdline[cmdline.index("--theme") + 1] == HIGH_CONTRAST
+            assert "--long-call" in cmdline
+            await screen.wait_for("CALLS ≥ 15:00")  # the threshold tile, in the browser
             # drawn in it: the header bar's deep blue, on a black screen
             await screen.wait_for("\x1b[48;2;0;58;102m")
             assert "\x1b[48;2;0;0;0m" in screen.text

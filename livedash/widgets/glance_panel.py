@@ -178,16 +178,18 @@ class GlancePanel(Vertical):
         words = _words(view)
         self.query_one("#tile-recording", CountTile).show(view.recording, words)
         self.query_one("#tile-paused", CountTile).show(view.paused, words)
-        self._show_threshold("#tile-long-calls", view.long_calls)
-        self._show_threshold("#tile-long-pauses", view.long_pauses)
+        self._show_threshold("#tile-long-calls", view.long_calls, words)
+        self._show_threshold("#tile-long-pauses", view.long_pauses, words)
         self.query_one(LongestCallTile).show(view.longest)
         _set(self.query_one("#kiosk-page", Label), view.page, layout=False)
         self.query_one(TrendRow).show(view.trend)
         self.set_class(view.stale, "-stale")
 
-    def _show_threshold(self, selector: str, counted: ThresholdCount | None) -> None:
+    def _show_threshold(self, selector: str, counted: ThresholdCount | None,
+                        words: str) -> None:
+        """``words``: the totals' (no data: why), for a tile without a count."""
         tile = self.query_one(selector, CountTile)
         tile.display = counted is not None  # not asked for: no tile at all
         if counted is not None:
-            tile.show(counted.count, counted.word, alert=counted.alert,
+            tile.show(counted.count, counted.word or words, alert=counted.alert,
                       labels=(counted.label, counted.short_label))
