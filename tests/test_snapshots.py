@@ -27,6 +27,9 @@ def make_app(server, cls=LiveDashApp, **overrides):
 
 async def first_poll(pilot):
     app = pilot.app
+    # Durations move only at an explicit app.tick(): a real tick timer firing while a slow
+    # (loaded) run steps the fixed clock would draw them at the stepped time.
+    app.tick_timer.pause()
     for field in app.query(Input):
         field.cursor_blink = False
     await until(app, lambda: app.outcomes >= 1)
