@@ -144,7 +144,8 @@ class LiveDashApp(GuardedApp):
                            start=self.clock.monotonic(), max_gap=2 * settings.interval + 1)
         self.bell_on = settings.bell
         self.bells = 0  # times the bell rang (tests, and a headless run, count them)
-        self.exporter = TableExport(self, settings.export_dir, settings.display_tz)
+        self.exporter = TableExport(self, settings.export_dir, settings.display_tz,
+                                    on_outcome=self._refresh_status)
         # Tests await this instead of sleeping: set after every poll outcome is shown.
         self.poll_settled = asyncio.Event()
         self.outcomes = 0  # poll outcomes shown so far (answers and failures)
@@ -449,6 +450,7 @@ class LiveDashApp(GuardedApp):
             polling_paused=self.poller.paused, display_tz=self.settings.display_tz,
             kiosk=self.settings.kiosk, watch_parts=self.watch.status_parts(self.tick_time()),
             search_matches=self.table.search.match_count,
+            notice_parts=self.exporter.status_parts(self.clock.monotonic()),
         )
         self.query_one(StatusBar).show(view)
         if self.settings.kiosk:
