@@ -82,8 +82,10 @@ class LiveDashApp(GuardedApp):
         Binding("r", "poll_now", "Poll now"),
         Binding("p", "pause_polling", "Pause polling"),
         Binding("p", "resume_polling", "Resume polling"),
-        Binding("slash", "search", "Search"),
-        Binding("f", "focus_filters", "Filters"),
+        # priority: run as the app reads the key, before it hands on the keys typed right
+        # after (a fast typist, tmux send-keys): those then reach the line, not the table
+        Binding("slash", "search", "Search", priority=True),
+        Binding("f", "focus_filters", "Filters", priority=True),
         # from the table, with a search kept (Enter): clear it (in the line, Esc is its own)
         Binding("escape", "clear_search", "Clear search"),
         Binding("u", "show_unreadable", "Unreadable", show=False),
@@ -140,7 +142,8 @@ class LiveDashApp(GuardedApp):
                            start=self.clock.monotonic(), max_gap=2 * settings.interval + 1)
         self.bell_on = settings.bell
         self.bells = 0  # times the bell rang (tests, and a headless run, count them)
-        self.exporter = TableExport(self, settings.export_dir, settings.display_tz)
+        self.exporter = TableExport(self, settings.export_dir, settings.display_tz,
+                                    on_outcome=self._refresh_status)
         # Tests await this instead of sleeping: set after every poll outcome is shown.
         self.poll_settled = asyncio.Event()
         self.outcomes = 0  # poll outcomes shown so far (answers and failures)
@@ -237,7 +240,9 @@ class LiveDashApp(GuardedApp):
         if action == "login_not_needed":
             return not self._password_rejected()
         if action in ("focus_filters", "search"):  # in a field: the footer shows its keys
-            return not isinstance(self.focused, Input)
+            # (and the key is the field's: these bindings have priority); not under a dialog
+            return (self.screen is self.screen_stack[0]
+                    and not isinstance(self.focused, Input))
         if action == "clear_search":
             return self.table.search.query is not None and not isinstance(self.focused, Input)
         return True
@@ -425,6 +430,7 @@ class LiveDashApp(GuardedApp):
             polling_paused=self.poller.paused, display_tz=self.settings.display_tz,
             kiosk=self.settings.kiosk, watch_parts=self.watch.status_parts(self.tick_time()),
             search_matches=self.table.search.match_count,
+            notice_parts=self.exporter.status_parts(self.clock.monotonic()),
         )
         self.query_one(StatusBar).show(view)
         if self.settings.kiosk:
@@ -516,7 +522,8 @@ class LiveDashApp(GuardedApp):
 
     @guarded("opening the filters")
     def action_focus_filters(self) -> None:
-        self.query_one("#filter-deviceName").focus()
+        # at once (not Widget.focus, deferred): keys typed right after f reach the field
+        self.screen.set_focus(self.query_one("#filter-deviceName"))
 
     @guarded("opening the search")
     def action_search(self) -> None:

@@ -3,15 +3,17 @@
 The rows are read from the table (its row list: server filters, a local search and the
 sort all applied, in display order) and their durations from the same tick the screen
 shows; formatting, writing and syncing 10,000 rows then run in a worker thread
-(``export.write_export``). The outcome is a notification: the file's path, or why
-nothing was written.
+(``export.write_export``). The outcome is a notification (the file's path, or why
+nothing was written) and, for :data:`STATUS_SECONDS`, a part of the status line
+(:meth:`TableExport.status_parts`): a notification covers the status line's end and goes
+away; the line keeps the path readable for a while.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,17 +27,28 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+STATUS_SECONDS = 60.0  # how long the status line tells the last export's outcome
+
 
 class TableExport:
     """One export at a time, for ``app``; ``directory`` None: the current folder."""
 
-    def __init__(self, app: GuardedApp, directory: Path | None, zone):
+    def __init__(self, app: GuardedApp, directory: Path | None, zone,
+                 on_outcome: Callable[[], None] | None = None):
         self.app = app
         self.directory = directory
         self.zone = zone
+        self.on_outcome = on_outcome  # the app redraws its status line
         self.running = False
         self.last_path: Path | None = None  # the last file written (tests read it)
         self.finished = asyncio.Event()  # set after each export's outcome is shown
+        self._outcome: tuple[float, str] | None = None  # (monotonic time, status part)
+
+    def status_parts(self, now: float) -> tuple[str, ...]:
+        """The last export's outcome for the status line, within STATUS_SECONDS of it."""
+        if self._outcome is None or now - self._outcome[0] > STATUS_SECONDS:
+            return ()
+        return (self._outcome[1],)
 
     def start(self, table: RecordingsTable) -> None:
         app = self.app
@@ -63,17 +76,24 @@ class TableExport:
             path, count = await asyncio.to_thread(self._write_file, moment, fields)
         except ExportError as exc:
             log.warning("%s", exc)
+            self._tell("export failed: no file written")
             app.notify(str(exc), title="Export", severity="error", timeout=12, markup=False)
         except Exception as exc:  # a bug of ours: logged and shown, the dashboard goes on
             app.internal_error("exporting the rows", exc)
         else:
             self.last_path = path
             log.info("exported %d rows to %s", count, path)
+            self._tell(f"exported to {safe_text(str(path))}")
             app.notify(f"Exported {count:,} row{'' if count == 1 else 's'} to "
                        f"{safe_text(str(path))}", title="Export", timeout=10, markup=False)
         finally:
             self.running = False
             self.finished.set()
+
+    def _tell(self, part: str) -> None:
+        self._outcome = (self.app.clock.monotonic(), part)
+        if self.on_outcome is not None:
+            self.on_outcome()
 
     def _write_file(self, moment: datetime,
                     fields: Iterable[Mapping[str, str]]) -> tuple[Path, int]:

@@ -97,10 +97,12 @@ def _next_step(store: LiveStore, now_wall, kiosk: bool) -> str:
 def describe_status(store: LiveStore, *, host: str, interval: float, polling_paused: bool,
                     display_tz: tzinfo | None, kiosk: bool = False,
                     watch_parts: Sequence[str] = (),
-                    search_matches: int | None = None) -> StatusView:
+                    search_matches: int | None = None,
+                    notice_parts: Sequence[str] = ()) -> StatusView:
     """The status line. ``kiosk``: no keys on a wall display, so no "press r" advice.
     ``watch_parts``: long calls and pauses over their thresholds (``Watch.status_parts``).
-    ``search_matches``: the live recordings a quick search finds (None: no search)."""
+    ``search_matches``: the live recordings a quick search finds (None: no search).
+    ``notice_parts``: what an action of the user just did (the last export's path)."""
     now_wall = store.clock.now()
     shown = len(store.records)
     parts = []
@@ -117,6 +119,7 @@ def describe_status(store: LiveStore, *, host: str, interval: float, polling_pau
         count = len(store.unreadable)
         parts.append(f"{count} record{'s' if count != 1 else ''} unreadable"
                      + ("" if kiosk else " (u for details)"))
+    parts.extend(notice_parts)
     if store.last_success is not None:
         parts.append(f"last poll {format_clock(store.last_success, display_tz)}")
     if store.last_latency is not None:

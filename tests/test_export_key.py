@@ -166,3 +166,56 @@ async def test_the_current_folder_is_the_default(demo_server, clock, tmp_path, m
         assert app.exporter.last_path == tmp_path / "livedash-20261128-093000.csv"
         assert len(exported_rows(app.exporter.last_path)) == len(KNOWN_IDS)
 
+
+
+def status_text(app) -> str:
+    from livedash.widgets.status_bar import StatusBar
+
+    return " ".join(str(app.query_one(StatusBar).render()).split())
+
+
+async def test_the_status_line_says_the_path_for_a_minute(demo_server, clock, tmp_path):
+    app = LiveDashApp(settings_for(demo_server.url, export_dir=tmp_path), clock=clock)
+    async with app.run_test(size=(200, 30)) as pilot:
+        await until(app, lambda: app.store.has_data)
+        await export_now(pilot)
+        path = app.exporter.last_path
+        assert f"exported to {path}" in status_text(app)
+        clock.advance(59)
+        app.tick()
+        await pilot.pause()
+        assert f"exported to {path}" in status_text(app)
+        clock.advance(2)
+        app.tick()
+        await pilot.pause()
+        assert "exported" not in status_text(app)
+
+
+async def test_a_failed_export_is_in_the_status_line_too(demo_server, clock, tmp_path):
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    app = LiveDashApp(settings_for(demo_server.url, export_dir=folder), clock=clock)
+    async with app.run_test(size=(200, 30)) as pilot:
+        await until(app, lambda: app.store.has_data)
+        folder.rmdir()
+        await export_now(pilot)
+        assert "export failed: no file written" in status_text(app)
+
+
+async def test_the_export_has_the_columns_and_rows_of_once_csv(demo_server, clock, tmp_path):
+    from .test_once import run_once
+
+    add_formula_calls(demo_server.floor)
+    app = LiveDashApp(settings_for(demo_server.url, export_dir=tmp_path), clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(app, lambda: app.store.has_data)
+        await export_now(pilot)  # the default order, longest first, as --once
+        exported = app.exporter.last_path.read_text(encoding="utf-8-sig")
+        done = await asyncio.to_thread(run_once, demo_server, "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert exported.split("\n")[0] == done.stdout.split("\n")[0]  # the header
+
+    def without_duration(text):  # the only column that moves between the two
+        return [{**row, "duration": ""} for row in csv.DictReader(io.StringIO(text))]
+
+    assert without_duration(exported) == without_duration(done.stdout)

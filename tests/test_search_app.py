@@ -226,3 +226,42 @@ async def test_at_80_columns_the_footer_shows_every_key_whole(demo_server, clock
         assert {"Search", "Filters", "Pause polling"} <= {key.description for key in keys}
         assert "Act on rows" in str(footer.children[-1].render())  # space P R X N, grouped
         assert all(entry.region.right <= 80 for entry in footer.children)
+
+
+def type_at_once(app, keys: str) -> None:
+    """``keys`` as a terminal delivers a fast typist's burst or a paste: all in the
+    queue before the first is handled (Pilot's press waits after each key)."""
+    from textual import events
+
+    for char in keys:
+        key = {"/": "slash", " ": "space"}.get(char, char)
+        app.post_message(events.Key(key, char))
+
+
+async def test_keys_typed_right_after_slash_or_f_go_to_the_line_not_the_table(
+        demo_server, clock):
+    # "/chloe" typed fast: "h" opened the recently-ended view, the search stayed empty
+    app = await started(demo_server, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(app, lambda: app.store.has_data)
+        type_at_once(app, "/hugo")
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
+        assert app.query_one(SearchBar).text == "hugo"
+        assert shown_ids(app) == [KNOWN_IDS["alice-2"]]
+        await pilot.press("enter")
+        type_at_once(app, "fhe")
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
+        assert app.query_one("#filter-deviceName", Input).value == "he"
+        # in a field, / and f are text (the bindings have priority, but not there)
+        type_at_once(app, "/f")
+        await pilot.pause()
+        assert app.query_one("#filter-deviceName", Input).value == "he/f"
+        # and under a dialog they do nothing to the table behind it
+        app.table.focus()
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        type_at_once(app, "/zf")
+        await pilot.pause()
+        assert app.screen is help_screen and app.query_one(SearchBar).text == "hugo"

@@ -246,3 +246,26 @@ async def test_a_mark_and_a_long_duration_keep_a_space_between_them(
         await pilot.pause()  # a wider duration column comes at the next frame
         table = app.query_one(RecordingsTable)
         assert reads in table.render_line(table.row_of(rec_id) + 1).text
+
+
+async def test_the_palette_sets_the_long_pause_threshold_and_turns_the_bell_on(
+        demo_server, clock):
+    app = LiveDashApp(settings_for(demo_server.url), clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        rung = count_bells(app)
+        await start(app, pilot)
+        await palette_command(pilot, "turn the bell on")
+        assert app.bell_on
+        await palette_command(pilot, "long-pause threshold")
+        await until_screen(pilot, ThresholdScreen)
+        app.screen.query_one("#threshold", Input).value = "10s"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.watch.thresholds.long_pause == 10
+        assert "0 paused over 0:10" in status(app) and "⚠ PAUSE" not in row_of(app, "carol")
+        await tick(app, pilot, 10)  # carol, paused since the first poll, crosses: one bell
+        assert "1 paused over 0:10" in status(app) and "⚠ PAUSE" in row_of(app, "carol")
+        await tick(app, pilot, 5)
+        assert rung == [1]
+        await palette_command(pilot, "long-pause marking off")
+        assert " over " not in status(app) and "⚠" not in row_of(app, "carol")

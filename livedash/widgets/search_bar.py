@@ -58,7 +58,9 @@ class SearchBar(Horizontal):
         self.display = True
         field = self.input
         field.cursor_position = len(field.value)
-        field.focus()
+        # at once, not deferred as Widget.focus is: the keys typed right after / (a fast
+        # typist, a paste) are already queued and must reach the line, not the table
+        self.screen.set_focus(field)
 
     def on_descendant_focus(self) -> None:
         self.query_one("#search-hint", Label).update(HINT_TYPING)
