@@ -256,6 +256,24 @@ def test_a_duration_the_last_record_does_not_foresee_makes_a_new_record():
                           observed_at=14.0).records
     assert (corrected.duration, corrected.observed_at) == (300.0, 14.0)
     assert corrected == msgspec.structs.replace(first, duration=300.0, observed_at=14.0)
+    (then,) = decode([ticked(VENDOR_EXAMPLE, "PT5M2S")], decoder=decoder,
+                     observed_at=16.0).records
+    assert then is corrected  # the correction is the anchor from now on
+
+
+@pytest.mark.parametrize("paused", [False, True])
+@pytest.mark.parametrize("at", [9.0, 10.0, 10.5, 12.0, 100.0])
+@pytest.mark.parametrize("later", [70.0, 72.5, 73.0, 73.9, 74.0, 75.0, 75.9, 76.0, 90.0, 163.0])
+def test_the_decoder_keeps_a_record_exactly_when_it_foresees_the_next_duration(paused, at, later):
+    # The decoder writes LiveRecording.foresees out (on its own copies of the figures):
+    # the two must never disagree.
+    decoder = PollDecoder(UTC)
+    record = {**VENDOR_EXAMPLE, "isPaused": paused}  # 73 s
+    (first,) = decode([record], decoder=decoder, observed_at=10.0).records
+    (again,) = decode([ticked(record, f"PT{later}S")], decoder=decoder, observed_at=at).records
+    assert (again is first) is first.foresees(later, at)
+    if again is not first:  # the new report is the anchor
+        assert (again.duration, again.observed_at) == (later, at)
 
 
 def test_a_repeat_of_a_remembered_record_is_still_a_duplicate():
