@@ -1,4 +1,5 @@
-"""Regenerate docs/wallboard.png: ``livedash serve`` in Chromium, on a seeded demo floor.
+"""Regenerate docs/wallboard.png: ``livedash serve --long-call 10m --long-pause 1m`` in
+Chromium, on a seeded demo floor.
 
     .venv/bin/python docs/make_wallboard_png.py
 
@@ -27,8 +28,8 @@ async def main() -> None:
     floor.step(400)  # some calls ended, some new ones: a floor in mid-shift
     credentials = Credentials(DEMO_USER, Secret(DEMO_PASSWORD))
     with DemoServer(floor) as server:
-        async with running_wallboard(server.url, credentials,
-                                     options=["--tz", "UTC", "--server-tz", "UTC"]) as wall, \
+        options = ["--tz", "UTC", "--server-tz", "UTC", "--long-call", "10m", "--long-pause", "1m"]
+        async with running_wallboard(server.url, credentials, options=options) as wall, \
                 async_playwright() as playwright:
             browser = await launch_chromium(playwright)
             page = await browser.new_page(viewport={"width": 1280, "height": 720})
