@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from ..ended_layout import COLUMNS, REMOTE, ended_widths
 from ..table_layout import PAD, UNKNOWN, fit
+from .recordings_table import CURSOR_BINDINGS
 
 __all__ = ["EndedTable"]
 
@@ -48,12 +49,7 @@ class EndedTable(ScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "cursor_home", "First", show=False),
-        Binding("end", "cursor_end", "Last", show=False),
+        *CURSOR_BINDINGS,
         Binding("enter", "select", "Details", show=False),
     ]
 

@@ -59,6 +59,18 @@ __all__ = ["RecordingsTable"]
 log = logging.getLogger(__name__)
 
 
+
+# The keys that move a table's cursor (this table's and the recently-ended one's): not in
+# the footer, in the help (keys.py).
+CURSOR_BINDINGS: list[BindingType] = [
+    Binding("up", "cursor_up", "Up", show=False),
+    Binding("down", "cursor_down", "Down", show=False),
+    Binding("pageup", "page_up", "Page up", show=False),
+    Binding("pagedown", "page_down", "Page down", show=False),
+    Binding("home", "cursor_home", "First", show=False),
+    Binding("end", "cursor_end", "Last", show=False),
+]
+
 class RecordingsTable(ScrollView, can_focus=True):
     """The live recordings, one line each, under a fixed header."""
 
@@ -95,12 +107,7 @@ class RecordingsTable(ScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "cursor_home", "First", show=False),
-        Binding("end", "cursor_end", "Last", show=False),
+        *CURSOR_BINDINGS,
         Binding("enter", "open", "Open", show=False),
         Binding("s", "next_sort", "Sort", show=False),  # in the help; the footer keeps to 80
         Binding("S,shift+s", "reverse_sort", "Reverse", show=False),  # footer: 80 columns
