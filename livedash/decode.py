@@ -166,9 +166,8 @@ class _Seen(msgspec.Struct, gc=False):
     said: bytes | None  # start time, local party, remote party: JSON texts, NUL-joined
     paused: bool | None  # isPaused as sent: True, False or None
     record: LiveRecording
-    duration: float  # record.duration, record.observed_at, record.is_paused
+    duration: float  # record.duration and record.observed_at (record.is_paused: paused)
     observed_at: float
-    frozen: bool
     poll: int
 
 
@@ -385,11 +384,11 @@ class PollDecoder:
                 if seen.poll == poll:
                     errors.append(RecordError(index, rec_id, "duplicate id"))
                     continue
-                if said == seen.said and said is not None and wire.isPaused is seen.paused:
+                if said is not None and said == seen.said and wire.isPaused is seen.paused:
                     seen.poll = poll
                     # LiveRecording.foresees, written out on the copies in ``seen``: the
                     # record itself is not read (see _Seen); test_decode.py holds them equal.
-                    if seen.frozen or observed_at <= seen.observed_at:
+                    if seen.paused is True or observed_at <= seen.observed_at:
                         off = seconds - seen.duration
                     else:
                         off = seconds - seen.duration - (observed_at - seen.observed_at)
@@ -404,8 +403,7 @@ class PollDecoder:
             except _Unreadable as exc:
                 errors.append(_error(index, rec_id, exc.reason))
                 continue
-            known[rec_id] = _Seen(said, wire.isPaused, rec, seconds, observed_at,
-                                  rec.is_paused, poll)
+            known[rec_id] = _Seen(said, wire.isPaused, rec, seconds, observed_at, poll)
             append(rec)
         if len(known) > len(records) * 5 // 4 + 64:  # now and then, not every poll
             self._known = {key: seen for key, seen in known.items() if seen.poll == poll}

@@ -99,16 +99,10 @@ class LiveRecording(msgspec.Struct, frozen=True, gc=False):
         return self.foresees(later.duration, later.observed_at)
 
     def foresees(self, duration: float, at: float) -> bool:
-        """:meth:`predicts` for a report of ``duration`` seconds at ``at``.
-
-        ``-1 < duration - self.duration_at(at) < 1``, with :meth:`duration_at` written
-        out: the decoder asks this of nearly every record of every poll, and a second
-        call per record is a measurable share of a poll (tests/test_model.py holds the
-        two to the same answers).
-        """
-        if self.is_paused or at <= self.observed_at:
-            return -1.0 < duration - self.duration < 1.0
-        return -1.0 < duration - self.duration - (at - self.observed_at) < 1.0
+        """:meth:`predicts` for a report of ``duration`` seconds at ``at``: the anchoring
+        rule. ``decode.PollDecoder._records`` writes it out for speed (its test holds the
+        two to the same answers)."""
+        return -1.0 < duration - self.duration_at(at) < 1.0
 
 
 def durations_at(records: Iterable[LiveRecording], now: float) -> list[float]:

@@ -50,8 +50,7 @@ def test_a_record_predicts_a_later_one_within_a_second():
 @pytest.mark.parametrize("at", [9.0, 10.0, 10.5, 12.0, 100.0])
 @pytest.mark.parametrize("later", [70.0, 72.5, 73.0, 73.9, 74.0, 75.0, 75.9, 76.0, 90.0, 163.0])
 def test_foresees_is_duration_at_within_a_second(paused, at, later):
-    # foresees writes duration_at out (it runs for every record of every poll): the two
-    # must never disagree.
+    # foresees is duration_at within a second, and predicts is foresees: never apart.
     anchor = rec(duration=73.0, observed_at=10.0, paused=paused)
     assert anchor.foresees(later, at) is (-1.0 < later - anchor.duration_at(at) < 1.0)
     assert anchor.predicts(rec(duration=later, observed_at=at)) is anchor.foresees(later, at)

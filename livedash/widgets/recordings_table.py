@@ -58,8 +58,6 @@ __all__ = ["RecordingsTable"]
 
 log = logging.getLogger(__name__)
 
-
-
 # The keys that move a table's cursor (this table's and the recently-ended one's): not in
 # the footer, in the help (keys.py).
 CURSOR_BINDINGS: list[BindingType] = [
@@ -70,6 +68,7 @@ CURSOR_BINDINGS: list[BindingType] = [
     Binding("home", "cursor_home", "First", show=False),
     Binding("end", "cursor_end", "Last", show=False),
 ]
+
 
 class RecordingsTable(ScrollView, can_focus=True):
     """The live recordings, one line each, under a fixed header."""
